@@ -1,0 +1,71 @@
+"""Accounts: create, authenticate (argon2id), load."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from ..areas.models import Area
+from ..extensions import db
+from .models import Role, User
+
+_hasher = PasswordHasher()  # argon2id with the library's memory-hard defaults
+# Verified against when the e-mail is unknown, so that a wrong address takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password")
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """A request to create or change an account that cannot be done; the message says why."""
+
+
+def load_user(user_id: str) -> User | None:
+    try:
+        return db.session.get(User, int(user_id))
+    except ValueError:
+        return None
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = user_by_email(email)
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def create_user(email: str, password: str, role: Role, area_keys: list[str], language: str = "nl") -> User:
+    """Create an account limited to the given areas (admins need none).
+
+    :raise AccountError: for a taken e-mail address, a short password or an unknown area.
+    """
+    email = email.strip()
+    if "@" not in email or len(email) > 254:
+        raise AccountError(f"{email!r} is not an e-mail address")
+    if user_by_email(email):
+        raise AccountError(f"an account for {email} exists already")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    areas = []
+    for key in area_keys:
+        area = db.session.scalar(select(Area).where(Area.key == key))
+        if area is None:
+            raise AccountError(f"unknown area {key!r}")
+        areas.append(area)
+    if role is not Role.ADMIN and not areas:
+        raise AccountError(f"a {role.value} needs at least one --area")
+    user = User(email=email, password_hash=_hasher.hash(password), role=role, areas=areas, language=language)
+    db.session.add(user)
+    db.session.flush()
+    return user

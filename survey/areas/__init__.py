@@ -1,0 +1,1 @@
+"""Districts, neighbourhoods and venues: the places a survey asks about."""

@@ -1,0 +1,162 @@
+"""Command-line commands: ``flask --app survey <command>``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from .extensions import db
+
+areas_cli = AppGroup("areas", help="Import districts, neighbourhoods, venues and postcodes.")
+surveys_cli = AppGroup("surveys", help="Load survey definitions and open rounds.")
+users_cli = AppGroup("users", help="Manage staff accounts.")
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+@click.command("setup")
+def setup_command():
+    """Load the reference areas and the default survey with its round (safe to run again)."""
+    from .areas.services import import_reference_file
+    from .responses.models import Response
+    from .surveys.models import SurveyRound
+    from .surveys.services import load_survey_file, open_round
+
+    root = Path(current_app.root_path)
+    report = import_reference_file(root / current_app.config["REFERENCE_AREAS_FILE"])
+    version, new = load_survey_file(root / current_app.config["DEFAULT_SURVEY_FILE"])
+    key = current_app.config["DEFAULT_ROUND_KEY"]
+    survey_round = db.session.scalar(select(SurveyRound).where(SurveyRound.key == key))
+    if survey_round is None:
+        today = dt.date.today()
+        survey_round = open_round(key, version, today, today + dt.timedelta(days=120))
+        click.echo(f"Opened round {key} until {survey_round.closes_on}.")
+    elif survey_round.version is not version:
+        answered = db.session.scalar(select(func.count()).where(Response.round_id == survey_round.id))
+        if answered:
+            click.echo(f"Survey version {version.number} stored; round {key} keeps version "
+                       f"{survey_round.version.number} because it has {answered} responses.")
+        else:
+            survey_round.version = version
+            click.echo(f"Round {key} now asks survey version {version.number}.")
+    db.session.commit()
+    click.echo(f"Areas: {report.created} created, {report.updated} updated. "
+               f"Survey {version.survey.key} version {version.number}{' (new)' if new else ''}.")
+
+
+@areas_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_areas(path):
+    """Import a reference file of districts, neighbourhoods and venues (YAML)."""
+    from .areas.services import AreaFileError, import_reference_file
+
+    try:
+        report = import_reference_file(path)
+    except AreaFileError as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(f"{report.created} areas created, {report.updated} updated.")
+
+
+@areas_cli.command("postcodes")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_postcodes(path):
+    """Import a CSV of 6-character postcodes with the columns postcode,neighbourhood."""
+    from .areas.services import AreaFileError, import_postcodes as run
+
+    try:
+        count = run(path)
+    except AreaFileError as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(f"{count} postcodes loaded.")
+
+
+@surveys_cli.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--round", "round_key", help="Also open (or move) this round to the loaded version.")
+@click.option("--opens", type=click.DateTime(["%Y-%m-%d"]), help="First day of the round (default today).")
+@click.option("--closes", type=click.DateTime(["%Y-%m-%d"]), help="Last day of the round (default in 120 days).")
+@click.option("--area", "areas", multiple=True, help="Neighbourhood or district key; all when left out.")
+@click.option("--language", "languages", multiple=True, help="Language the round offers; all of the survey's when left out.")
+def load_survey(path, round_key, opens, closes, areas, languages):
+    """Validate a survey definition file (YAML or JSON) and store it as a version."""
+    from .definitions import DefinitionError
+    from .surveys.services import RoundError, load_survey_file, open_round
+
+    try:
+        version, new = load_survey_file(path)
+        click.echo(f"Survey {version.survey.key}: version {version.number} {'stored' if new else 'unchanged'}.")
+        if round_key:
+            opens_on = opens.date() if opens else dt.date.today()
+            closes_on = closes.date() if closes else opens_on + dt.timedelta(days=120)
+            survey_round = open_round(round_key, version, opens_on, closes_on, list(areas), list(languages))
+            click.echo(f"Round {survey_round.key}: {survey_round.opens_on} to {survey_round.closes_on}, "
+                       f"{len(survey_round.areas)} neighbourhoods, languages {', '.join(survey_round.languages)}.")
+    except DefinitionError as error:
+        _fail(str(error))
+    except RoundError as error:
+        _fail(str(error))
+    db.session.commit()
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "canvasser", "board"]), required=True)
+@click.option("--area", "areas", multiple=True, help="Neighbourhood or district key (repeat for more).")
+@click.option("--language", default="nl", show_default=True, help="The language the person works in.")
+def create_user_command(email, role, areas, language):
+    """Create an account; the password comes from SURVEY_NEW_PASSWORD or a prompt."""
+    from .accounts.models import Role
+    from .accounts.services import AccountError, create_user
+
+    password = os.environ.get("SURVEY_NEW_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, password, Role(role), list(areas), language)
+    except AccountError as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}" + (f" for {', '.join(a.key for a in user.areas)}." if user.areas else "."))
+
+
+@click.command("demo-data")
+@click.option("--responses", "count", type=click.IntRange(1, 10_000_000), required=True, help="How many responses to add.")
+@click.option("--round", "round_key", help="The round (default: the default round).")
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--remove", is_flag=True, help="First delete the round's earlier demo responses.")
+def demo_data_command(count, round_key, seed, remove):
+    """Fill the database with synthetic responses, marked as demo data."""
+    from . import demo
+    from .surveys.queries import round_by_key
+
+    survey_round = round_by_key(round_key or current_app.config["DEFAULT_ROUND_KEY"])
+    if survey_round is None:
+        _fail("no such round; run `flask --app survey setup` first")
+    if remove:
+        click.echo(f"Removed {demo.remove(survey_round)} earlier demo responses.")
+    started = time.perf_counter()
+
+    def progress(done):
+        if done % 100_000 == 0 or done == count:
+            click.echo(f"  {done:,} responses ({time.perf_counter() - started:.0f} s)")
+
+    stored = demo.generate(survey_round, count, seed=seed, progress=progress)
+    db.session.commit()
+    click.echo(f"Stored {stored:,} demo responses in {time.perf_counter() - started:.1f} s.")
+
+
+def register_commands(app):
+    from .translate import translate_cli
+
+    for command in (setup_command, demo_data_command, areas_cli, surveys_cli, users_cli, translate_cli):
+        app.cli.add_command(command)

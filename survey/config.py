@@ -1,0 +1,37 @@
+"""Safe defaults. Deployments override them in ``instance/config.py`` or ``SURVEY_*`` variables."""
+
+# The database lives in the instance folder unless configured otherwise; the factory fills the
+# path in because only it knows where the instance folder is.
+SQLALCHEMY_DATABASE_URI = None
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+# Languages are discovered from the catalogs under translations/; Dutch is the default.
+BABEL_DEFAULT_LOCALE = "nl"
+BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+# Flask-Babel resolves this against the package folder, hence the "..".
+BABEL_TRANSLATION_DIRECTORIES = "../translations"
+
+WTF_CSRF_TIME_LIMIT = None  # a resident may take an hour over the form; the token is per session
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False  # set True behind HTTPS in production
+REMEMBER_COOKIE_HTTPONLY = True
+
+# Rate limits (Flask-Limiter syntax). Storage: memory:// for one process, redis:// for several.
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+SUBMISSION_RATE_LIMIT = "20 per hour"
+LOGIN_RATE_LIMIT = "10 per minute"
+
+# Form limits: a request larger than this is refused before it is parsed.
+MAX_CONTENT_LENGTH = 1024 * 1024
+MAX_FORM_MEMORY_SIZE = 512 * 1024
+
+# Where `flask setup` finds what ships by default.
+REFERENCE_AREAS_FILE = "data/maastricht.yaml"
+DEFAULT_SURVEY_FILE = "data/surveys/activities.yaml"
+DEFAULT_ROUND_KEY = "activities-2026"
+
+# Contact details of volunteers are deleted this many days after their round closed.
+CONTACT_RETENTION_DAYS = 365

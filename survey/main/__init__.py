@@ -1,0 +1,38 @@
+"""The front door: the health check, the language redirect, the landing page, template helpers."""
+
+from flask import g, request, url_for
+from flask_babel import format_date, format_decimal
+
+from ..i18n import current_language, languages
+from .views import bp
+
+
+def switch_language_url(code: str) -> str:
+    """This page in another language (GET pages; forms switch with a button that keeps answers)."""
+    if request.endpoint and request.view_args is not None and "lang" in (request.url_rule.arguments if request.url_rule else ()):
+        return url_for(request.endpoint, **{**request.view_args, "lang": code}, **request.args.to_dict())
+    return url_for("lang.landing", lang=code)
+
+
+def survey_text(definition, text) -> str:
+    """A text of a survey definition in the current language (the source language where missing)."""
+    return definition.text(text, g.get("lang") or definition.source_language)
+
+
+def init_app(app):
+    from .lang import lang_bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(lang_bp)
+
+    @app.context_processor
+    def template_helpers():
+        return {
+            "current_language": current_language,
+            "all_languages": languages,
+            "switcher_languages": languages,
+            "switch_language_url": switch_language_url,
+            "survey_text": survey_text,
+            "format_date": format_date,
+            "format_decimal": format_decimal,
+        }

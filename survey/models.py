@@ -1,0 +1,12 @@
+"""Column types shared by the feature models."""
+
+from sqlalchemy import BigInteger, Integer
+
+# SQLite only auto-increments a column declared INTEGER; PostgreSQL gets a 64-bit key for the
+# tables that grow to millions of rows.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+def enum_values(enum_class) -> list[str]:
+    """Store an enum's values (``"online"``), not its member names (``"ONLINE"``)."""
+    return [member.value for member in enum_class]

@@ -1,0 +1,1 @@
+"""Survey definitions as stored (versions) and the rounds in which they are asked."""

@@ -1,0 +1,75 @@
+"""A survey has versions; a round asks one version, for a while, in some areas and languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..areas.models import Area
+from ..definitions import Definition
+from ..extensions import db
+
+round_area = Table(
+    "round_area",
+    db.metadata,
+    Column("round_id", ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("area.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Survey(db.Model):
+    __tablename__ = "survey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+
+    versions: Mapped[list[SurveyVersion]] = relationship(back_populates="survey", order_by="SurveyVersion.number")
+
+
+class SurveyVersion(db.Model):
+    """One loaded definition file, never changed once stored: a changed file is a new version."""
+
+    __tablename__ = "survey_version"
+    __table_args__ = (UniqueConstraint("survey_id", "checksum"), UniqueConstraint("survey_id", "number"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
+    number: Mapped[int]
+    checksum: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict] = mapped_column(JSON)
+    loaded_on: Mapped[dt.date] = mapped_column(default=dt.date.today)
+
+    survey: Mapped[Survey] = relationship(back_populates="versions")
+
+    @cached_property
+    def definition(self) -> Definition:
+        return Definition.model_validate(self.content)
+
+
+class SurveyRound(db.Model):
+    """A survey asked from ``opens_on`` to ``closes_on`` (inclusive) in some neighbourhoods."""
+
+    __tablename__ = "survey_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    survey_version_id: Mapped[int] = mapped_column(ForeignKey("survey_version.id"))
+    opens_on: Mapped[dt.date]
+    closes_on: Mapped[dt.date]
+    # The languages this round offers, a subset of the definition's; Dutch first by default.
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    results_public: Mapped[bool] = mapped_column(default=False)
+
+    version: Mapped[SurveyVersion] = relationship()
+    areas: Mapped[list[Area]] = relationship(secondary=round_area, order_by=Area.name)
+
+    @property
+    def definition(self) -> Definition:
+        return self.version.definition
+
+    def is_open(self, today: dt.date | None = None) -> bool:
+        today = today or dt.date.today()
+        return self.opens_on <= today <= self.closes_on

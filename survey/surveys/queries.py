@@ -1,0 +1,25 @@
+"""Reads of surveys and rounds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import SurveyRound
+
+
+def round_by_key(key: str) -> SurveyRound | None:
+    return db.session.scalar(select(SurveyRound).where(SurveyRound.key == key))
+
+
+def open_rounds(today: dt.date | None = None) -> list[SurveyRound]:
+    today = today or dt.date.today()
+    return list(
+        db.session.scalars(
+            select(SurveyRound)
+            .where(SurveyRound.opens_on <= today, SurveyRound.closes_on >= today)
+            .order_by(SurveyRound.opens_on.desc())
+        )
+    )
