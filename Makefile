@@ -20,7 +20,7 @@ translations: $(STAMP)
 	@$(FLASK) translate compile > /dev/null
 
 db: install translations
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 	$(FLASK) setup
 
 run: db ## serve on http://127.0.0.1:$(PORT) with SQLite under instance/

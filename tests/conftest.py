@@ -35,7 +35,7 @@ def app(tmp_path_factory):
     with app.app_context():
         if uri.startswith("postgresql"):
             _reset_postgres()
-        upgrade(directory=app.extensions["migrate"].directory)
+        upgrade(directory=app.extensions["migrate"].directory, revision="heads")
         app.test_cli_runner().invoke(args=["setup"], catch_exceptions=False)
         app.config["BASELINE"] = {t: db.session.scalar(select(func.max(text("id"))).select_from(text(t))) or 0 for t in BASELINE_TABLES}
         db.session.remove()
