@@ -18,7 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     _fill_instance_defaults(app)
 
-    from . import accounts, canvassing, dashboards, errors, main, responses, security
+    from . import accounts, admin, canvassing, dashboards, errors, main, responses, security
     from .cli import register_commands
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     _sqlite_pragmas(app)
 
-    for feature in (main, responses, accounts, canvassing, dashboards, errors, security):
+    for feature in (main, responses, accounts, admin, canvassing, dashboards, errors, security):
         feature.init_app(app)
     register_commands(app)
     return app

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -25,6 +25,7 @@ def _fail(message: str) -> None:
 
 
 @click.command("setup")
+@with_appcontext
 def setup_command():
     """Load the reference areas and the default survey with its round (safe to run again)."""
     from .areas.services import import_reference_file
@@ -130,6 +131,7 @@ def create_user_command(email, role, areas, language):
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--responses", "count", type=click.IntRange(1, 10_000_000), required=True, help="How many responses to add.")
 @click.option("--round", "round_key", help="The round (default: the default round).")
 @click.option("--seed", type=int, default=2026, show_default=True)

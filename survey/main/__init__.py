@@ -4,6 +4,7 @@ from flask import g, request, url_for
 from flask_babel import format_date, format_decimal
 
 from ..i18n import current_language, languages
+from ..i18n_lazy import _l
 from .views import bp
 
 
@@ -17,6 +18,36 @@ def switch_language_url(code: str) -> str:
 def survey_text(definition, text) -> str:
     """A text of a survey definition in the current language (the source language where missing)."""
     return definition.text(text, g.get("lang") or definition.source_language)
+
+
+def review_label(state: str) -> str:
+    """The review state of a translation, in words."""
+    from ..i18n_lazy import _
+
+    return {"source": _("source text"), "draft": _("draft"), "reviewed": _("reviewed by a native speaker")}.get(state, state)
+
+
+def staff_links() -> list[tuple[str, str]]:
+    """The staff pages the signed-in user's role may open, as (endpoint, label)."""
+    from flask import current_app
+    from flask_login import current_user
+
+    links = []
+    role = getattr(current_user, "role", None)
+    role = getattr(role, "value", role)
+    for endpoint, label, roles in STAFF_PAGES:
+        if role in roles and endpoint in current_app.view_functions:
+            links.append((endpoint, label))
+    return links
+
+
+# Each feature's entry page for staff: (endpoint, label, roles); a missing endpoint is skipped.
+STAFF_PAGES = [
+    ("canvassing.walk_list", _l("Walk list"), {"canvasser"}),
+    ("canvassing.coverage", _l("Door coverage"), {"admin"}),
+    ("dashboards.index", _l("Dashboards"), {"admin", "board"}),
+    ("admin.overview", _l("Administration"), {"admin"}),
+]
 
 
 def init_app(app):
@@ -35,4 +66,6 @@ def init_app(app):
             "survey_text": survey_text,
             "format_date": format_date,
             "format_decimal": format_decimal,
+            "review_label": review_label,
+            "staff_links": staff_links,
         }

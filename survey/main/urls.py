@@ -5,9 +5,9 @@ from flask import Blueprint, abort, g
 from ..i18n import languages
 
 
-def language_blueprint(name: str, import_name: str, **options) -> Blueprint:
-    """A blueprint under ``/<lang>``: the language is checked and kept in ``g.lang``."""
-    bp = Blueprint(name, import_name, url_prefix="/<lang>", **options)
+def language_blueprint(name: str, import_name: str, path: str = "", **options) -> Blueprint:
+    """A blueprint under ``/<lang><path>``: the language is checked and kept in ``g.lang``."""
+    bp = Blueprint(name, import_name, url_prefix=f"/<lang>{path}", **options)
 
     @bp.url_value_preprocessor
     def _pull_language(endpoint, values):
