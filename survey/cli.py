@@ -48,6 +48,11 @@ def setup_command():
             click.echo(f"Survey version {version.number} stored; round {key} keeps version "
                        f"{survey_round.version.number} because it has {answered} responses.")
         else:
+            # Languages new in this version are offered; those an admin switched off stay off.
+            before = survey_round.version.definition.languages
+            survey_round.languages = [
+                code for code in version.definition.languages if code in survey_round.languages or code not in before
+            ]
             survey_round.version = version
             click.echo(f"Round {key} now asks survey version {version.number}.")
     db.session.commit()

@@ -14,6 +14,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 
 from .loader import DefinitionError, load_definition, parse_definition, texts
 
@@ -86,9 +87,10 @@ def import_texts(definition_path: str | Path, translations_path: str | Path, lan
         raise DefinitionError(Path(translations_path).name, problems)
     for text_id, node in known.items():
         _set_keeping_layout(node, language, translations[text_id])
-    languages = document["languages"]
-    if language not in languages:
-        languages[language] = {"review": review}
+    if language not in document["languages"]:
+        entry = CommentedMap(review=review)
+        entry.fa.set_flow_style()  # as written by hand: `ar: {review: draft}`
+        _set_keeping_layout(document["languages"], language, entry)
     out = io.StringIO()
     yaml.dump(document, out)
     parse_definition(YAML(typ="safe").load(out.getvalue()), definition_path.name)  # raises if broken
@@ -96,7 +98,7 @@ def import_texts(definition_path: str | Path, translations_path: str | Path, lan
     return len(known)
 
 
-def _set_keeping_layout(node, language: str, value: str) -> None:
+def _set_keeping_layout(node, language: str, value) -> None:
     """Set a text; a blank line that followed the mapping's last entry moves below the new one."""
     if language not in node and node:
         last = list(node.keys())[-1]
