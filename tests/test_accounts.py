@@ -1,0 +1,55 @@
+"""Staff sign-in: argon2 passwords, rate limits, safe redirects, errors in the user's language."""
+
+from sqlalchemy import select
+
+from survey.accounts.models import User
+from survey.extensions import db, limiter
+
+
+def test_sign_in_and_out(client, accounts):
+    accounts.create("anna@example.nl", "board", ("wyckerpoort",))
+    response = accounts.login("ANNA@example.nl ")
+    assert response.status_code == 302 and response.location.endswith("/nl/account")
+    page = client.get("/nl/account").get_data(as_text=True)
+    assert "anna@example.nl" in page and "Wyckerpoort" in page
+    client.post("/nl/logout")
+    assert client.get("/nl/account").status_code == 302
+
+
+def test_wrong_password_is_refused_in_the_users_language(client, accounts):
+    accounts.create("anna@example.nl", "admin")
+    response = accounts.login("anna@example.nl", "wrong password", lang="nl")
+    assert response.status_code == 401
+    assert "Het e-mailadres of het wachtwoord klopt niet" in response.get_data(as_text=True)
+    unknown = accounts.login("nobody@example.nl", "wrong password", lang="en")
+    assert unknown.status_code == 401 and "The email address or password is not right" in unknown.get_data(as_text=True)
+
+
+def test_inactive_account_cannot_sign_in(app, accounts):
+    accounts.create("old@example.nl", "admin")
+    with app.app_context():
+        db.session.scalar(select(User)).active = False
+        db.session.commit()
+    assert accounts.login("old@example.nl").status_code == 401
+
+
+def test_next_only_goes_to_this_site(client, accounts):
+    accounts.create("anna@example.nl", "admin")
+    for target, expected in (("/nl/admin/", "/nl/admin/"), ("//evil.example/x", "/nl/account"), ("https://evil.example", "/nl/account")):
+        client.post("/nl/logout")
+        response = client.post(f"/nl/login?next={target}", data={"email": "anna@example.nl", "password": accounts.PASSWORD})
+        assert response.location == expected
+
+
+def test_signed_out_visitor_is_sent_to_sign_in_in_their_language(client):
+    response = client.get("/ar/admin/")
+    assert response.status_code == 302 and response.location.startswith("/ar/login?next=/ar/admin/")
+
+
+def test_login_is_rate_limited(app, accounts):
+    accounts.create("anna@example.nl", "admin")
+    limiter.enabled = True
+    statuses = [accounts.login("anna@example.nl", "wrong password").status_code for _ in range(11)]
+    assert statuses[:10] == [401] * 10 and statuses[10] == 429
+    # Even the right password waits now.
+    assert accounts.login("anna@example.nl").status_code == 429
