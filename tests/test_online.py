@@ -252,3 +252,40 @@ def test_security_headers(client):
     headers = client.get("/nl/").headers
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_closed_round_says_so(app, client):
+    import datetime as dt
+
+    from survey.surveys.models import SurveyRound
+
+    with app.app_context():
+        survey_round = db.session.scalars(select(SurveyRound)).one()
+        survey_round.closes_on = dt.date.today() - dt.timedelta(days=1)
+        db.session.commit()
+    try:
+        response = client.get(FORM)
+        assert response.status_code == 410
+        assert "Deze peiling is gesloten" in response.get_data(as_text=True)
+        assert post(client, 6, all_answers(), action="submit").status_code == 410
+        assert "/nl/r/" not in client.get("/nl/").get_data(as_text=True)
+    finally:
+        with app.app_context():
+            db.session.scalars(select(SurveyRound)).one().closes_on = dt.date.today() + dt.timedelta(days=30)
+            db.session.commit()
+
+
+def test_unexpected_error_is_a_friendly_page_not_a_traceback(client, monkeypatch):
+    def explode():
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("survey.main.lang.open_rounds", explode)
+    response = client.get("/tr/")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert 'lang="tr"' in html and "Traceback" not in html and "database on fire" not in html
+
+
+def test_wrong_method_is_a_friendly_page(client):
+    response = client.get("/nl/receipt/delete")
+    assert response.status_code == 405 and "<h1>" in response.get_data(as_text=True)
