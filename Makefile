@@ -24,7 +24,7 @@ db: install translations
 	$(FLASK) setup
 
 run: db ## serve on http://127.0.0.1:$(PORT) with SQLite under instance/
-	@echo "Buurtpeiling: http://127.0.0.1:$(PORT)/  (staff accounts: $(FLASK) users create --help)"
+	@echo "Buurtpeiling: http://127.0.0.1:$(PORT)/"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install translations ## the whole suite (set SURVEY_TEST_DATABASE_URI for PostgreSQL)

@@ -58,6 +58,11 @@ def setup_command():
     db.session.commit()
     click.echo(f"Areas: {report.created} created, {report.updated} updated. "
                f"Survey {version.survey.key} version {version.number}{' (new)' if new else ''}.")
+    from .accounts.models import User
+
+    if not db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("No staff accounts yet. Residents need none; to sign in as staff, create one:\n"
+                   "  .venv/bin/flask --app survey users create you@example.nl --role admin")
 
 
 @areas_cli.command("import")
