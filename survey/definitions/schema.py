@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -116,10 +117,10 @@ class Definition(Strict):
         return [q for section in self.sections for q in section.questions]
 
     def question(self, key: str) -> Question:
-        return self._by_key()[key]
+        return self._by_key[key]
 
+    @cached_property
     def _by_key(self) -> dict[str, Question]:
-        # Frozen models cannot cache in attributes; the dict is cheap to build.
         return {q.key: q for q in self.questions()}
 
     def options_of(self, question: Question) -> tuple[Option, ...]:

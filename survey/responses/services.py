@@ -8,7 +8,7 @@ import secrets
 import uuid as uuid_module
 
 from blinker import signal
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from ..definitions import AnswerRow
 from ..extensions import db
@@ -47,13 +47,17 @@ def store_response(
     language: str,
     response_uuid: str | None = None,
     day: dt.date | None = None,
+    receipt_code: str | None = None,
 ) -> tuple[Response, str]:
     """Store a validated set of answers with a new receipt code; return the response and the code.
 
     Contact details (from a consent question) are stored apart, under the same receipt code.
+
+    :param receipt_code: a code made on a canvasser's device and shown to the resident at the door
+        (checked with :func:`receipt_hash` by the caller); a new one when not given.
     """
     definition = survey_round.definition
-    code = new_receipt_code()
+    code = receipt_code or new_receipt_code()
     hashed = receipt_hash(code)
     response = Response(
         uuid=response_uuid or str(uuid_module.uuid4()),
@@ -66,6 +70,7 @@ def store_response(
         age_group=answers.get(AGE_QUESTION) if isinstance(answers.get(AGE_QUESTION), str) else None,
         receipt_hash=hashed,
     )
+    rows = []
     for question in definition.questions():
         value = answers.get(question.key)
         if value is None:
@@ -73,12 +78,16 @@ def store_response(
         if question.kind.stored_apart:
             db.session.add(_contact(survey_round, area, hashed, value, answers, language))
             continue
-        for row in question.kind.to_rows(question, value):
-            response.answers.append(
-                Answer(question=row.question, option=row.option, rank=row.rank, number=row.number, text=row.text)
-            )
+        rows.extend(question.kind.to_rows(question, value))
     db.session.add(response)
     db.session.flush()
+    if rows:
+        # One executemany for the answer rows: the ORM's unit of work costs more than the insert.
+        db.session.execute(insert(Answer), [
+            {"response_id": response.id, "question": r.question, "option": r.option, "rank": r.rank,
+             "number": r.number, "text": r.text}
+            for r in rows
+        ])
     response_stored.send(response, round_id=survey_round.id, area_id=area.id)
     return response, code
 

@@ -30,7 +30,7 @@ def _round_and_area(round_key: str, area_key: str):
     area = area_by_key(area_key)
     if survey_round is None or area is None or area.kind is not AreaKind.NEIGHBOURHOOD:
         abort(404)
-    if area not in survey_round.areas:
+    if not survey_round.asks_in(area):
         abort(404)
     if not survey_round.is_open():
         abort(410)

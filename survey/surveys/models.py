@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint, exists, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area
@@ -39,14 +38,23 @@ class SurveyVersion(db.Model):
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
     number: Mapped[int]
     checksum: Mapped[str] = mapped_column(String(64))
-    content: Mapped[dict] = mapped_column(JSON)
+    # Loaded only when a definition is not in the cache yet (it is tens of kilobytes of JSON).
+    content: Mapped[dict] = mapped_column(JSON, deferred=True)
     loaded_on: Mapped[dt.date] = mapped_column(default=dt.date.today)
 
     survey: Mapped[Survey] = relationship(back_populates="versions")
 
-    @cached_property
+    @property
     def definition(self) -> Definition:
-        return Definition.model_validate(self.content)
+        """The parsed definition, cached per process: a stored version never changes."""
+        key = (self.id, self.checksum)
+        definition = _DEFINITIONS.get(key)
+        if definition is None:
+            definition = _DEFINITIONS[key] = Definition.model_validate(self.content)
+        return definition
+
+
+_DEFINITIONS: dict[tuple[int, str], Definition] = {}
 
 
 class SurveyRound(db.Model):
@@ -69,6 +77,12 @@ class SurveyRound(db.Model):
     @property
     def definition(self) -> Definition:
         return self.version.definition
+
+    def asks_in(self, area: Area) -> bool:
+        """Whether the round asks residents of this neighbourhood (one query, not all areas)."""
+        return db.session.scalar(
+            select(exists().where(round_area.c.round_id == self.id, round_area.c.area_id == area.id))
+        )
 
     def is_open(self, today: dt.date | None = None) -> bool:
         today = today or dt.date.today()
