@@ -28,6 +28,10 @@ LOGIN_RATE_LIMIT = "10 per minute"
 MAX_CONTENT_LENGTH = 1024 * 1024
 MAX_FORM_MEMORY_SIZE = 512 * 1024
 
+# The address printed on posters and in their QR codes, e.g. "https://buurtpeiling.maastricht.nl";
+# the address of the request when not set.
+PUBLIC_BASE_URL = None
+
 # Where `flask setup` finds what ships by default.
 REFERENCE_AREAS_FILE = "data/maastricht.yaml"
 DEFAULT_SURVEY_FILE = "data/surveys/activities.yaml"

@@ -34,7 +34,9 @@ def _wants_json() -> bool:
 
 def render_error(code: int, detail: str | None = None):
     if not getattr(g, "lang", None) or g.lang not in languages():
-        g.lang = best_language()
+        # No route matched, so the URL's language was not read: take it from the path if known.
+        first = request.path.strip("/").split("/", 1)[0]
+        g.lang = first if first in languages() else best_language()
     title, text = _messages(code)
     if _wants_json():
         return jsonify(status=code, code=_problem_code(code), title=str(title), detail=detail or str(text)), code

@@ -289,3 +289,9 @@ def test_unexpected_error_is_a_friendly_page_not_a_traceback(client, monkeypatch
 def test_wrong_method_is_a_friendly_page(client):
     response = client.get("/nl/receipt/delete")
     assert response.status_code == 405 and "<h1>" in response.get_data(as_text=True)
+
+
+def test_page_not_found_speaks_the_language_of_the_path(client):
+    response = client.get("/ar/no/such/page", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert 'lang="ar" dir="rtl"' in response.get_data(as_text=True)

@@ -26,5 +26,9 @@ def answer_text(definition, question, value) -> str:
 
 
 def init_app(app):
+    from .poster import poster_bp, short_bp
+
     app.register_blueprint(bp)
+    app.register_blueprint(poster_bp)
+    app.register_blueprint(short_bp)
     app.add_template_global(answer_text)
