@@ -38,6 +38,9 @@ def app(tmp_path_factory):
         upgrade(directory=app.extensions["migrate"].directory, revision="heads")
         app.test_cli_runner().invoke(args=["setup"], catch_exceptions=False)
         app.config["BASELINE"] = {t: db.session.scalar(select(func.max(text("id"))).select_from(text(t))) or 0 for t in BASELINE_TABLES}
+        # Tests may change the shipped round (languages, dates, publicity): it is put back after each.
+        rounds = db.metadata.tables["survey_round"]
+        app.config["BASELINE_ROUNDS"] = [dict(row._mapping) for row in db.session.execute(rounds.select())]
         db.session.remove()
     yield app
     with app.app_context():
@@ -65,6 +68,9 @@ def _clean_database(request, app):
                 db.session.execute(table.delete().where(table.c.round_id > baseline["survey_round"]))
             else:
                 db.session.execute(table.delete())
+        rounds = db.metadata.tables["survey_round"]
+        for row in app.config["BASELINE_ROUNDS"]:
+            db.session.execute(rounds.update().where(rounds.c.id == row["id"]).values(**row))
         db.session.commit()
         db.session.remove()
         limiter.reset()
