@@ -71,6 +71,12 @@ class FormState:
                     state.answers[question.key] = value
         return state
 
+    @classmethod
+    def read_complete(cls, definition: Definition, form: MultiDict) -> FormState:
+        """Parse and validate every page at once, as the final submission (or a device's) does."""
+        last = len(definition.sections) - 1
+        return cls.read(definition, form, last, up_to=last)
+
     def page_errors(self, page: int) -> dict[str, Invalid]:
         keys = {q.key for q in self.definition.sections[page].questions}
         return {key: problem for key, problem in self.errors.items() if key in keys}
