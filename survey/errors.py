@@ -39,7 +39,7 @@ def render_error(code: int, detail: str | None = None):
         g.lang = first if first in languages() else best_language()
     title, text = _messages(code)
     if _wants_json():
-        return jsonify(status=code, code=_problem_code(code), title=str(title), detail=detail or str(text)), code
+        return jsonify(status=code, code=_problem_code(code), title=str(title), message=detail or str(text)), code
     unknown = getattr(g, "unknown_lang", None)
     return render_template("errors/error.html", code=code, title=title, text=detail or text, unknown_lang=unknown), code
 
