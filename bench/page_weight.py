@@ -47,6 +47,26 @@ def measure(page, url: str) -> dict:
     return {"requests": len(bodies), "raw": raw / 1024, "gzip": compressed / 1024, "hosts": hosts, "plotly": plotly}
 
 
+CANVASSER_PAGES = [
+    ("canvasser: walk list", "/nl/canvass/"),
+    ("canvasser: neighbourhood", "/nl/canvass/activities-2026/wyckerpoort/"),
+    ("canvasser: interview", "/nl/canvass/activities-2026/wyckerpoort/interview"),
+]
+
+
+def canvasser(uri: str) -> tuple[str, str]:
+    """A canvasser account in the scratch database."""
+    import subprocess
+
+    from _server import BIN, ROOT
+
+    email, password = "bench-canvasser@example.nl", "bench canvasser password"
+    subprocess.run([BIN / "flask", "--app", "survey", "users", "create", email, "--role", "canvasser", "--area", "wyckerpoort"],
+                   env={**os.environ, "SURVEY_SQLALCHEMY_DATABASE_URI": uri, "SURVEY_NEW_PASSWORD": password},
+                   cwd=ROOT, check=True, capture_output=True)
+    return email, password
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -55,9 +75,18 @@ def main() -> None:
     with gunicorn("wsgi:app", env) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=ARGS)
         print(f"{'page':<34} {'requests':>8} {'raw KB':>8} {'gzip KB':>8} {'of budget':>10}  other hosts / plotly")
-        for name, path in RESIDENT_PAGES:
+        email, password = canvasser(uri)
+        for name, path in RESIDENT_PAGES + CANVASSER_PAGES:
             context = browser.new_context(viewport={"width": 390, "height": 844})
-            result = measure(context.new_page(), base + path)
+            page = context.new_page()
+            if path.startswith("/nl/canvass"):
+                page.goto(base + "/nl/login")
+                page.fill("#email", email)
+                page.fill("#password", password)
+                page.click("button.primary")
+                # A first visit: what the browser has cached so far is dropped, the session kept.
+                page.context.new_cdp_session(page).send("Network.clearBrowserCache")
+            result = measure(page, base + path)
             context.close()
             others = result["hosts"] - {urlparse(base).netloc}
             print(f"{name:<34} {result['requests']:>8} {result['raw']:>8.1f} {result['gzip']:>8.1f} "
