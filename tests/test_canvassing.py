@@ -170,7 +170,7 @@ def test_interview_in_the_residents_language_with_the_canvassers_in_small_print(
     html = client.get(f"{WALK.replace('/nl/', '/en/')}interview").get_data(as_text=True)
     assert '<html lang="en"' in html
     assert "Which activities would you like in your neighbourhood?" in html
-    assert '<small class="canvasser-text" lang="nl">Welke activiteiten wil jij graag in jouw buurt?</small>' in html
+    assert '<small class="canvasser-text" lang="nl" dir="auto">Welke activiteiten wil jij graag in jouw buurt?</small>' in html
     # The same question macros as the online form, every section on one page.
     assert 'name="q-activities" value="cooking_together"' in html and 'name="q-contact-agree"' in html
     assert html.count('class="interview-section"') == 7
