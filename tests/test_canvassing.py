@@ -161,8 +161,8 @@ def test_walk_list_shows_streets_and_each_doors_last_outcome(app, client, accoun
     row = re.search(rf'data-door="{door}".*?</li>', page, re.S).group(0)
     assert "Come back later" in row or "outcome-come_back" in row
     assert "18:30" in row
-    assert "2 of 3 doors visited" not in overview  # the overview counted before the visits
-    assert "1 of 3 doors visited" in client.get(WALK).get_data(as_text=True)
+    assert "2 van 3 deuren bezocht" not in overview  # the overview counted before the visits
+    assert "1 van 3 deuren bezocht" in client.get(WALK).get_data(as_text=True)
 
 
 def test_interview_in_the_residents_language_with_the_canvassers_in_small_print(app, client, accounts):

@@ -46,6 +46,7 @@ STAFF_PAGES = [
     ("canvassing.walk_list", _l("Walk list"), {"canvasser"}),
     ("canvassing.coverage", _l("Door coverage"), {"admin"}),
     ("dashboards.index", _l("Dashboards"), {"admin", "board"}),
+    ("dashboards_admin.rounds", _l("Results and ideas"), {"admin"}),
     ("admin.overview", _l("Administration"), {"admin"}),
 ]
 
