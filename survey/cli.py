@@ -65,17 +65,25 @@ def setup_command():
                    "  .venv/bin/flask --app survey users create you@example.nl --role admin")
 
 
+def _import_file(run, path):
+    """Run an import service; commit what it stored, or report every problem and store nothing."""
+    from .areas.services import AreaFileError
+
+    try:
+        result = run(path)
+    except AreaFileError as error:
+        _fail(str(error))
+    db.session.commit()
+    return result
+
+
 @areas_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_areas(path):
     """Import a reference file of districts, neighbourhoods and venues (YAML)."""
-    from .areas.services import AreaFileError, import_reference_file
+    from .areas.services import import_reference_file
 
-    try:
-        report = import_reference_file(path)
-    except AreaFileError as error:
-        _fail(str(error))
-    db.session.commit()
+    report = _import_file(import_reference_file, path)
     click.echo(f"{report.created} areas created, {report.updated} updated.")
 
 
@@ -83,14 +91,9 @@ def import_areas(path):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_postcodes(path):
     """Import a CSV of 6-character postcodes with the columns postcode,neighbourhood."""
-    from .areas.services import AreaFileError, import_postcodes as run
+    from .areas.services import import_postcodes as run
 
-    try:
-        count = run(path)
-    except AreaFileError as error:
-        _fail(str(error))
-    db.session.commit()
-    click.echo(f"{count} postcodes loaded.")
+    click.echo(f"{_import_file(run, path)} postcodes loaded.")
 
 
 @surveys_cli.command("load")
