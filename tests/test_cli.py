@@ -140,6 +140,16 @@ def test_postcode_search_finds_neighbourhood(app, runner, client, tmp_path):
     assert 'href="/nl/r/activities-2026/heer/"' in html.split('class="districts"')[0]
 
 
+def test_demo_data_is_counted_for_the_dashboards_at_once(app, runner):
+    from survey.dashboards.models import Tally
+
+    runner.invoke(args=["demo-data", "--responses", "50"])
+    with app.app_context():
+        # The tally holds every demo response before any dashboard is opened.
+        responses = select(func.sum(Tally.n)).where(Tally.question == "_n", Tally.dim == "all")
+        assert db.session.scalar(responses) == 50
+
+
 def test_demo_data_spreads_over_neighbourhoods(app, runner):
     result = runner.invoke(args=["demo-data", "--responses", "600"])
     assert result.exit_code == 0, result.output
@@ -149,5 +159,6 @@ def test_demo_data_spreads_over_neighbourhoods(app, runner):
         assert len(per_area) > 30
         channels = set(db.session.scalars(select(Response.channel).distinct()))
         assert {c.value for c in channels} == {"online", "door"}
+    assert "Derived counts brought up to date" in result.output
     removed = runner.invoke(args=["demo-data", "--responses", "10", "--remove"])
     assert "Removed 600" in removed.output

@@ -42,9 +42,17 @@ def _on_deleted(_sender, round_id, area_id, **extra):
     recount_area(round_id, area_id)
 
 
+def _on_bulk_loaded(_sender, round_id, **extra):
+    from .queries import clear_cache
+    from .tally import rebuild
+
+    rebuild(round_id)
+    clear_cache()
+
+
 def init_app(app):
     """Register the feature's blueprints, CLI commands and signal handlers."""
-    from ..responses.services import response_deleted, response_stored
+    from ..responses.services import response_deleted, response_stored, responses_bulk_loaded
     from .admin import admin_bp
     from .api import api_bp
     from .views import bp, public_bp
@@ -64,3 +72,4 @@ def init_app(app):
     # Each runs inside the submitting request's transaction, so the tally commits with the answers.
     response_stored.connect(_on_stored)
     response_deleted.connect(_on_deleted)
+    responses_bulk_loaded.connect(_on_bulk_loaded)

@@ -18,6 +18,8 @@ from .models import Answer, Channel, Response, VolunteerContact
 # Sent after a response was stored or deleted (dashboards drop their cached numbers).
 response_stored = signal("response-stored")
 response_deleted = signal("response-deleted")
+# Sent after responses were written in bulk, past store_response (demo data, imports): round_id.
+responses_bulk_loaded = signal("responses-bulk-loaded")
 
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 AGE_QUESTION = "age_group"
