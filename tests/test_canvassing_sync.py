@@ -286,3 +286,14 @@ def test_a_clash_on_another_unique_value_rejects_only_that_item(app, client, can
     assert by_uuid[after["uuid"]]["status"] == "stored"
     assert [r["code"] for r in by_uuid.values() if r["status"] == "rejected"] == ["conflict"]
     assert count_rows(app, Response) == 2
+
+
+def test_a_visit_keeps_only_the_day_it_reached_the_server(app, client, accounts):
+    """A precise arrival time would help to pair a door with the anonymous interview sent with it."""
+    import datetime as dt
+
+    from survey.canvassing.services import _received_day
+
+    day = _received_day()
+    assert (day.hour, day.minute, day.second, day.microsecond) == (0, 0, 0, 0)
+    assert day.date() == dt.datetime.now(dt.UTC).date()

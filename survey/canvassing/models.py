@@ -61,6 +61,6 @@ class Visit(db.Model):
     come_back_at: Mapped[dt.datetime | None]
     language: Mapped[str | None] = mapped_column(String(40))
     visited_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC, from the device's clock
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC, from the server's clock
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC day (midnight): see services._received_day
 
     door: Mapped[Door] = relationship()

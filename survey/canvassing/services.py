@@ -86,6 +86,12 @@ def receive_batch(items: list[Item], canvasser: User, today: dt.date | None = No
     return results
 
 
+def _received_day() -> dt.datetime:
+    """When a visit reached the server, to the day only: a precise time would help to line up a
+    door's "interviewed" visit with the anonymous response that arrived in the same moment."""
+    return dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time())
+
+
 def _reserve_writer() -> None:
     """On SQLite, take the write lock before the batch's first read.
 
@@ -196,7 +202,7 @@ class _Batch:
         db.session.add(Visit(
             uuid=item.uuid, round_id=survey_round.id, door_id=door.id, canvasser_id=self.canvasser.id,
             outcome=item.outcome, come_back_at=item.come_back_at, language=item.language,
-            visited_at=item.visited_at, received_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+            visited_at=item.visited_at, received_at=_received_day(),
         ))
         db.session.flush()
         return None
