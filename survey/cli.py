@@ -178,8 +178,20 @@ def demo_data_command(count, round_key, seed, remove):
     click.echo(f"Derived counts brought up to date in {time.perf_counter() - started:.1f} s.")
 
 
+@click.command("retention")
+@with_appcontext
+def retention_command():
+    """Delete contact details kept longer than CONTACT_RETENTION_DAYS after their round closed."""
+    from .responses.services import delete_expired_contacts
+
+    days = current_app.config["CONTACT_RETENTION_DAYS"]
+    deleted = delete_expired_contacts(days)
+    db.session.commit()
+    click.echo(f"Deleted the contact details of {deleted} volunteer(s) whose round closed more than {days} days ago.")
+
+
 def register_commands(app):
     from .translate import translate_cli
 
-    for command in (setup_command, demo_data_command, areas_cli, surveys_cli, users_cli, translate_cli):
+    for command in (setup_command, demo_data_command, retention_command, areas_cli, surveys_cli, users_cli, translate_cli):
         app.cli.add_command(command)

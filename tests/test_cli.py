@@ -162,3 +162,25 @@ def test_demo_data_spreads_over_neighbourhoods(app, runner):
     assert "Derived counts brought up to date" in result.output
     removed = runner.invoke(args=["demo-data", "--responses", "10", "--remove"])
     assert "Removed 600" in removed.output
+
+
+def test_retention_deletes_contacts_of_rounds_closed_long_ago(app, runner, tmp_path):
+    import datetime as dt
+
+    from survey.responses.models import VolunteerContact
+
+    path = changed_survey(tmp_path)
+    runner.invoke(args=["surveys", "load", str(path), "--round", "old-round", "--opens", "2024-01-01", "--closes", "2024-03-31"])
+    with app.app_context():
+        old = db.session.scalar(select(SurveyRound).where(SurveyRound.key == "old-round"))
+        current = db.session.scalar(select(SurveyRound).where(SurveyRound.key == "activities-2026"))
+        area = db.session.scalar(select(Area).where(Area.key == "wyckerpoort"))
+        current_id = current.id
+        for survey_round in (old, current):
+            db.session.add(VolunteerContact(round_id=survey_round.id, area_id=area.id, receipt_hash="x" * 64,
+                                            email="a@example.nl", language="nl", given_on=dt.date(2024, 2, 1)))
+        db.session.commit()
+    result = runner.invoke(args=["retention"])
+    assert result.exit_code == 0 and "of 1 volunteer(s)" in result.output
+    with app.app_context():
+        assert [c.round_id for c in db.session.scalars(select(VolunteerContact))] == [current_id]

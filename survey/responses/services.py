@@ -155,3 +155,12 @@ def answers_of(response: Response) -> dict:
 def response_definition(response: Response):
     """The definition a response answered (its own version, not the newest)."""
     return db.session.get(SurveyVersion, response.survey_version_id).definition
+
+
+def delete_expired_contacts(retention_days: int, today: dt.date | None = None) -> int:
+    """Delete volunteers' contact details of rounds that closed more than ``retention_days`` ago."""
+    from ..surveys.models import SurveyRound
+
+    cutoff = (today or dt.date.today()) - dt.timedelta(days=retention_days)
+    expired = select(SurveyRound.id).where(SurveyRound.closes_on < cutoff)
+    return db.session.execute(delete(VolunteerContact).where(VolunteerContact.round_id.in_(expired))).rowcount
