@@ -295,3 +295,9 @@ def test_page_not_found_speaks_the_language_of_the_path(client):
     response = client.get("/ar/no/such/page", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert 'lang="ar" dir="rtl"' in response.get_data(as_text=True)
+
+
+def test_switcher_links_survive_odd_query_arguments(client):
+    response = client.get("/nl/?lang=ar&q=wyck&round_key=x")
+    assert response.status_code == 200
+    assert 'href="/ar/?q=wyck&amp;round_key=x"' in response.get_data(as_text=True)

@@ -4,14 +4,15 @@ from flask import g, request, url_for
 from flask_babel import format_date, format_decimal
 
 from ..i18n import current_language, languages
-from ..i18n_lazy import _l
+from ..i18n_lazy import _, _l
 from .views import bp
 
 
 def switch_language_url(code: str) -> str:
     """This page in another language (GET pages; forms switch with a button that keeps answers)."""
-    if request.endpoint and request.view_args is not None and "lang" in (request.url_rule.arguments if request.url_rule else ()):
-        return url_for(request.endpoint, **{**request.view_args, "lang": code}, **request.args.to_dict())
+    if request.url_rule is not None and "lang" in request.url_rule.arguments:
+        # Query arguments first, so that none can override the path's own (e.g. ?lang=).
+        return url_for(request.endpoint, **{**request.args.to_dict(), **request.view_args, "lang": code})
     return url_for("lang.landing", lang=code)
 
 
@@ -22,8 +23,6 @@ def survey_text(definition, text) -> str:
 
 def review_label(state: str) -> str:
     """The review state of a translation, in words."""
-    from ..i18n_lazy import _
-
     return {"source": _("source text"), "draft": _("draft"), "reviewed": _("reviewed by a native speaker")}.get(state, state)
 
 
