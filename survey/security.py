@@ -26,7 +26,10 @@ def init_app(app):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.path.startswith(("/static/",)):
+        if request.path.startswith("/static/") and "/vendor/" in request.path and response.status_code == 200:
+            # Vendored files carry their version in the file name: browsers may keep them a year.
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        elif request.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "public, max-age=86400")
         else:
             response.headers.setdefault("Cache-Control", "no-store")

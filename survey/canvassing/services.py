@@ -105,6 +105,11 @@ def _reserve_writer() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _rejected(item: Item, code: str, **params) -> ItemResult:
+    """The answer for an item that is not stored: a stable code and what the message needs."""
+    return ItemResult(item.uuid, REJECTED, code, params)
+
+
 class _Batch:
     """What a batch looks up more than once: rounds, areas, doors, the canvasser's neighbourhoods."""
 
@@ -117,7 +122,7 @@ class _Batch:
 
     def receive(self, item: Item) -> ItemResult:
         if isinstance(item, Rejection):
-            return ItemResult(item.uuid, REJECTED, item.code, item.params)
+            return _rejected(item, item.code, **item.params)
         model = Response if isinstance(item, Interview) else Visit
         if self._exists(model, item.uuid):
             return ItemResult(item.uuid, DUPLICATE)
@@ -131,7 +136,7 @@ class _Batch:
             # Another request stored the same UUID between our look-up and our insert.
             if self._exists(model, item.uuid):
                 return ItemResult(item.uuid, DUPLICATE)
-            return ItemResult(item.uuid, REJECTED, "conflict")
+            return _rejected(item, "conflict")
         return ItemResult(item.uuid, STORED)
 
     @staticmethod
@@ -153,52 +158,46 @@ class _Batch:
 
     def _check_interview(self, item: Interview) -> ItemResult | None:
         """Validate an interview and store it; a rejection when it cannot be stored."""
-        def rejected(code, **params):
-            return ItemResult(item.uuid, REJECTED, code, params)
-
         survey_round = self._round(item.round_key)
         if survey_round is None:
-            return rejected("unknown_round")
+            return _rejected(item, "unknown_round")
         if item.version != survey_round.version.number:
-            return rejected("wrong_version", sent=item.version, current=survey_round.version.number)
+            return _rejected(item, "wrong_version", sent=item.version, current=survey_round.version.number)
         if item.area_key not in self._areas:
             self._areas[item.area_key] = db.session.scalar(select(Area).where(Area.key == item.area_key))
         area = self._areas[item.area_key]
         if area is None or area.kind is not AreaKind.NEIGHBOURHOOD or not self._in_round(survey_round, area.id):
-            return rejected("area_not_in_round")
+            return _rejected(item, "area_not_in_round")
         if not self._may_visit(area.id):
-            return rejected("area_not_allowed")
+            return _rejected(item, "area_not_allowed")
         if item.language not in survey_round.languages:
-            return rejected("language_not_offered")
+            return _rejected(item, "language_not_offered")
         if not survey_round.opens_on <= item.day <= min(survey_round.closes_on, self.today + dt.timedelta(days=1)):
-            return rejected("outside_round")
+            return _rejected(item, "outside_round")
         if item.receipt is not None and receipt_hash(item.receipt) is None:
-            return rejected("malformed", field="receipt")
+            return _rejected(item, "malformed", field="receipt")
         state = FormState.read_complete(survey_round.definition, item.answers)
         if state.errors:
             question, problem = next(iter(state.errors.items()))
-            return rejected("invalid_answers", question=question, problem=problem)
+            return _rejected(item, "invalid_answers", question=question, problem=problem)
         store_response(survey_round, area, state.stored_answers(), channel=Channel.DOOR, language=item.language,
                        response_uuid=item.uuid, day=item.day, receipt_code=item.receipt)
         return None
 
     def _check_visit(self, item: VisitReport) -> ItemResult | None:
         """Validate a door's outcome and store it; a rejection when it cannot be stored."""
-        def rejected(code, **params):
-            return ItemResult(item.uuid, REJECTED, code, params)
-
         survey_round = self._round(item.round_key)
         if survey_round is None:
-            return rejected("unknown_round")
+            return _rejected(item, "unknown_round")
         door = db.session.get(Door, item.door_id)
         if door is None:
-            return rejected("unknown_door")
+            return _rejected(item, "unknown_door")
         if not self._in_round(survey_round, door.neighbourhood_id):
-            return rejected("area_not_in_round")
+            return _rejected(item, "area_not_in_round")
         if not self._may_visit(door.neighbourhood_id):
-            return rejected("area_not_allowed")
+            return _rejected(item, "area_not_allowed")
         if item.visited_at.date() > self.today + dt.timedelta(days=1):
-            return rejected("malformed", field="visited_at")
+            return _rejected(item, "malformed", field="visited_at")
         db.session.add(Visit(
             uuid=item.uuid, round_id=survey_round.id, door_id=door.id, canvasser_id=self.canvasser.id,
             outcome=item.outcome, come_back_at=item.come_back_at, language=item.language,

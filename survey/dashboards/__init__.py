@@ -1,7 +1,6 @@
 """Demand dashboards for community-centre boards, with privacy built in."""
 
 import click
-from flask import request
 from flask.cli import AppGroup
 
 from . import models  # noqa: F401  (the tables, for migrations)
@@ -60,13 +59,6 @@ def init_app(app):
     for blueprint in (bp, admin_bp, public_bp, api_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(dashboards_cli)
-
-    @app.after_request
-    def cache_vendor_bundle(response):
-        # The bundle's version is in its file name: browsers may keep it for a year.
-        if response.status_code == 200 and request.path.startswith("/static/dashboards/vendor/"):
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-        return response
 
     # Module-level handlers: blinker holds them weakly, and modules live as long as the process.
     # Each runs inside the submitting request's transaction, so the tally commits with the answers.

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from werkzeug.datastructures import MultiDict
 
 from ..areas.models import AreaKind
 from ..areas.queries import area_by_key
-from werkzeug.datastructures import MultiDict
-
 from ..extensions import db, limiter
-from ..i18n_lazy import _
 from ..i18n import best_language
+from ..i18n_lazy import _
 from ..main.urls import language_blueprint
 from ..surveys.queries import round_by_key
 from .flow import FormState
 from .forms import ReceiptForm, SurveyPageForm
 from .messages import problem_message
 from .models import Channel
-from .services import answers_of, response_definition, contacts_by_receipt, delete_by_receipt, find_by_receipt, store_response
+from .services import (
+    answers_of,
+    contacts_by_receipt,
+    delete_by_receipt,
+    find_by_receipt,
+    response_definition,
+    store_response,
+)
 
 bp = language_blueprint("responses", __name__, template_folder="templates")
 
