@@ -21,7 +21,12 @@ REMEMBER_COOKIE_HTTPONLY = True
 # Rate limits (Flask-Limiter syntax). Storage: memory:// for one process, redis:// for several.
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
-SUBMISSION_RATE_LIMIT = "20 per hour"
+# Completed surveys per address. Generous: at a survey evening on a community centre's wifi, or
+# behind a mobile network's shared address, many residents share one. It is counted only for
+# stored surveys, and a survey over the limit is kept on the page to send again, never lost.
+SUBMISSION_RATE_LIMIT = "60 per hour"
+# Bots send a whole survey in seconds; people take minutes.
+SUBMISSION_MIN_SECONDS = 15
 LOGIN_RATE_LIMIT = "10 per minute"
 
 # Form limits: a request larger than this is refused before it is parsed.
@@ -39,3 +44,17 @@ DEFAULT_ROUND_KEY = "activities-2026"
 
 # Contact details of volunteers are deleted this many days after their round closed.
 CONTACT_RETENTION_DAYS = 365
+
+# Published figures change only at releases (dashboards/releases.py): at most once a day, at this
+# hour (local time), and a neighbourhood's only once this many of its answers arrived or were
+# deleted since its figures last changed.
+RELEASE_HOUR = 6
+RELEASE_MIN_CHANGES = 5
+
+# Interviews recorded on a tablet while a round was open are accepted this many days after it
+# closed (a tablet may come back online late); later ones are refused.
+SYNC_GRACE_DAYS = 30
+
+# The cell-key perturbation of every published count (dashboards/perturbation.py). Tests switch it
+# off to check arithmetic and to show what an unprotected configuration would leak; keep it on.
+CELL_KEY_PERTURBATION = True

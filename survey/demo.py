@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 import uuid
 from collections.abc import Iterator
 
@@ -17,6 +18,7 @@ from sqlalchemy import delete, func, insert, select, text
 from .definitions import Definition
 from .extensions import db
 from .responses.models import Answer, Channel, Response
+from .responses.services import RECORD_KEYS
 
 CHUNK = 20_000
 # Roughly how often a resident who answers a question chooses each kind of answer.
@@ -105,6 +107,7 @@ def generate(survey_round, count: int, seed: int = 2026, progress=None) -> int:
                 "language": rng.choices(languages, language_weights)[0],
                 "day": first_day + dt.timedelta(days=rng.randrange(days)),
                 "age_group": age, "receipt_hash": None, "is_demo": True,
+                "cell_key": secrets.randbelow(RECORD_KEYS), "release_id": None,
             })
             answers.extend((next_id, question, option, rank) for question, option, rank in rows)
             next_id += 1

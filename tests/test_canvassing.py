@@ -3,6 +3,8 @@ interview page, working offline (what the pages ask the device to keep) and cove
 
 from __future__ import annotations
 
+import datetime as dt
+
 import gzip
 import json
 import re
@@ -154,8 +156,9 @@ def test_walk_list_shows_streets_and_each_doors_last_outcome(app, client, accoun
         with app.test_request_context():
             token = issue_device_token(user_by_email("canvasser-wyckerpoort@example.nl"))
     door = walk_list["Wyckerpoort Steenweg 3 A"]
-    earlier = visit(door, "not_home", visited_at="2026-01-05T10:00:00Z")
-    later = visit(door, "come_back", visited_at="2026-01-05T12:00:00+01:00", come_back_at="2026-01-09T18:30")
+    today = dt.date.today()
+    earlier = visit(door, "not_home", visited_at=f"{today}T08:00:00Z")
+    later = visit(door, "come_back", visited_at=f"{today}T12:00:00+01:00", come_back_at=f"{today + dt.timedelta(days=4)}T18:30")
     assert [r["status"] for r in send(client, [later, earlier], token).get_json()["results"]] == ["stored", "stored"]
     page = client.get(street_url).get_data(as_text=True)
     row = re.search(rf'data-door="{door}".*?</li>', page, re.S).group(0)
@@ -233,9 +236,11 @@ def test_coverage_for_admins(app, client, accounts, walk_list):
         visit(walk_list["Wyckerpoort Steenweg 1"], "language_barrier", language="ti"),
     ]
     assert send(client, items, token).get_json()["stored"] == 6
+    form = client.get(f"/nl/r/{ROUND}/wyckerpoort/").get_data(as_text=True)
+    ticket = re.search(r'name="ticket" value="([^"]+)"', form).group(1)
     online = client.post(f"/nl/r/{ROUND}/wyckerpoort/", data={"q-visit_frequency": "never", "q-activities": "quiz",
-                                                               "page": "6", "action": "submit"})
-    assert online.status_code == 302
+                                                               "page": "6", "action": "submit", "ticket": ticket})
+    assert online.status_code == 200
     accounts.login_as("canvasser", "wyckerpoort")
     assert client.get("/nl/canvass/coverage").status_code == 403
     accounts.login_as("admin")

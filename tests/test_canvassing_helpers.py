@@ -98,6 +98,24 @@ def send(client, items, token: str | None, **headers):
     return client.post(API, json={"items": items}, headers=headers)
 
 
+def interviews_kept(app) -> int:
+    """Door interviews the server holds: stored, or still sealed until a release (sealing.py)."""
+    from survey.responses.models import Response, SealedItem
+
+    return count_rows(app, Response) + count_rows(app, SealedItem, kind="interview")
+
+
+def store_sealed(app) -> None:
+    """Store every sealed interview now (a release does this once five of a neighbourhood wait)."""
+    from survey.canvassing.services import local_today
+    from survey.dashboards.releases import flush_sealed
+    from survey.surveys.queries import round_by_key
+
+    with app.test_request_context():
+        flush_sealed(round_by_key(ROUND), local_today(), minimum=1)
+        db.session.commit()
+
+
 def count_rows(app, model, **where) -> int:
     with app.app_context():
         query = select(func.count()).select_from(model)

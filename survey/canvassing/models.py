@@ -1,14 +1,16 @@
 """Doors of a walk list and the outcome of each visit to them.
 
 A visit names a door; an interview's answers (``response``) never do. Nothing links the two: the
-device sends the interview and the door's outcome "interviewed" as separate items.
+device sends the interview and the door's outcome "interviewed" as separate items, a visit keeps
+only its day, and interviews are stored later, several at once in a random order (see
+``responses.sealing``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area
@@ -46,7 +48,7 @@ class Visit(db.Model):
     """What happened at a door on one visit, recorded on a canvasser's device."""
 
     __tablename__ = "visit"
-    __table_args__ = (Index("ix_visit_round_door", "round_id", "door_id", "visited_at"),)
+    __table_args__ = (Index("ix_visit_round_door", "round_id", "door_id", "visited_on"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # Made on the device: sending the same visit twice stores it once.
@@ -60,7 +62,8 @@ class Visit(db.Model):
     # The resident's own words for a time, kept as the wall-clock time they named (no time zone).
     come_back_at: Mapped[dt.datetime | None]
     language: Mapped[str | None] = mapped_column(String(40))
-    visited_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC, from the device's clock
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC day (midnight): see services._received_day
+    # Days only: a time would help to line a door's "interviewed" visit up with its interview.
+    visited_on: Mapped[dt.date]  # the canvasser's local day, from the device
+    received_on: Mapped[dt.date]  # the server's day
 
     door: Mapped[Door] = relationship()

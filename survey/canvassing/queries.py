@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from ..accounts.models import User
 from ..areas.models import Area
 from ..extensions import db
-from ..responses.models import Channel, Response
+from ..responses.models import Channel, Response, SealedItem
+from ..responses.sealing import INTERVIEW
 from ..surveys.models import SurveyRound
 from ..surveys.queries import open_rounds
 from .models import Door, Visit
@@ -24,8 +25,8 @@ def _last_visits(round_id: int):
     """A subquery: the latest visit of every visited door in a round."""
     ranked = (
         select(
-            Visit.door_id, Visit.outcome, Visit.come_back_at, Visit.language, Visit.visited_at,
-            func.row_number().over(partition_by=Visit.door_id, order_by=(Visit.visited_at.desc(), Visit.id.desc())).label("place"),
+            Visit.door_id, Visit.outcome, Visit.come_back_at, Visit.language, Visit.visited_on,
+            func.row_number().over(partition_by=Visit.door_id, order_by=(Visit.visited_on.desc(), Visit.id.desc())).label("place"),
         )
         .where(Visit.round_id == round_id)
         .subquery()
@@ -145,6 +146,15 @@ def coverage(survey_round: SurveyRound) -> list[Coverage]:
             hoods[area_id].door_interviews += count
         else:
             hoods[area_id].online = (hoods[area_id].online or 0) + count
+    # Interviews still sealed (waiting until enough of the neighbourhood can be stored together).
+    sealed_rows = db.session.execute(
+        select(SealedItem.area_id, func.count())
+        .where(SealedItem.round_id == survey_round.id, SealedItem.kind == INTERVIEW)
+        .group_by(SealedItem.area_id)
+    )
+    for area_id, count in sealed_rows:
+        if area_id in hoods:
+            hoods[area_id].door_interviews += count
     return sorted((row for row in hoods.values() if row.doors or row.door_interviews or row.online),
                   key=lambda row: row.name)
 

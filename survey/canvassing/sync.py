@@ -10,11 +10,14 @@ the device::
 
     {"type": "visit", "uuid": "…", "round": "activities-2026", "door": 812,
      "outcome": "come_back", "come_back_at": "2026-05-06T18:30",
-     "visited_at": "2026-05-04T14:03:11Z"}
+     "visited_at": "2026-05-04T14:03:11Z", "interview": "<uuid of the interview at this door>"}
 
 ``answers`` holds the form fields exactly as the online form posts them, so that one set of rules
-(``responses.flow``) validates both channels. This module only checks the shape; whether a round,
-a neighbourhood or a door exists and may be used is for the services.
+(``responses.flow``) validates both channels. A visit with the outcome "interviewed" names the
+interview it belongs to (``interview``), so that the server stores both or neither; that link is
+used within the request only and never stored. The server keeps only the day of ``visited_at``.
+This module only checks the shape; whether a round, a neighbourhood or a door exists and may be
+used is for the services.
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ class VisitReport:
     visited_at: dt.datetime
     come_back_at: dt.datetime | None
     language: str | None
+    interview: str | None = None
 
 
 Item = Interview | VisitReport | Rejection
@@ -125,9 +129,20 @@ class _Malformed(Exception):
         self.field = name
 
 
+def storable(value: str) -> bool:
+    """Whether a text can be stored: valid UTF-8 (no lone surrogate such as "\\ud800", which JSON
+    allows) and no NUL (which PostgreSQL refuses)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
+
+
 def _text(item: dict, name: str, pattern: re.Pattern | None = None, max_length: int = 60) -> str:
     value = item.get(name)
-    if not isinstance(value, str) or not value or len(value) > max_length or (pattern and not pattern.match(value)):
+    if (not isinstance(value, str) or not value or len(value) > max_length or not storable(value)
+            or (pattern and not pattern.match(value))):
         raise _Malformed(name)
     return value
 
@@ -146,7 +161,7 @@ def _interview(item_uuid: str, item: dict) -> Interview:
     except ValueError:
         raise _Malformed("day") from None
     receipt = item.get("receipt")
-    if receipt is not None and (not isinstance(receipt, str) or len(receipt) > 20):
+    if receipt is not None and (not isinstance(receipt, str) or len(receipt) > 20 or not storable(receipt)):
         raise _Malformed("receipt")
     return Interview(
         uuid=item_uuid,
@@ -175,8 +190,7 @@ def answers_as_form(answers) -> MultiDict:
         if not isinstance(values, list) or len(values) > MAX_VALUES:
             raise _Malformed("answers")
         for value in values:
-            # A NUL cannot be stored in PostgreSQL text, and no keyboard types one.
-            if not isinstance(value, str) or len(value) > MAX_VALUE_LENGTH or "\x00" in value:
+            if not isinstance(value, str) or len(value) > MAX_VALUE_LENGTH or not storable(value):
                 raise _Malformed("answers")
             form.add(name, value)
     return form
@@ -194,6 +208,11 @@ def _visit(item_uuid: str, item: dict) -> VisitReport:
         language = _text(item, "language", max_length=40).strip()
         if not language or not language.isprintable():
             raise _Malformed("language")
+    interview = None
+    if item.get("interview") is not None:
+        interview = canonical_uuid(item.get("interview"))
+        if interview is None or outcome is not VisitOutcome.INTERVIEWED:
+            raise _Malformed("interview")
     return VisitReport(
         uuid=item_uuid,
         round_key=_text(item, "round", KEY),
@@ -202,6 +221,7 @@ def _visit(item_uuid: str, item: dict) -> VisitReport:
         visited_at=_utc(_text(item, "visited_at", max_length=40), "visited_at"),
         come_back_at=come_back_at,
         language=language,
+        interview=interview,
     )
 
 
@@ -220,8 +240,9 @@ def _utc(value: str, name: str) -> dt.datetime:
     """A moment with a time zone (``…Z`` from ``Date.toISOString()``), as naive UTC for storage."""
     try:
         moment = dt.datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            raise ValueError(value)
+        # "0001-01-01T00:00:00+14:00" lies before the first moment a datetime can hold in UTC.
+        return moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    except (ValueError, OverflowError):
         raise _Malformed(name) from None
-    if moment.tzinfo is None:
-        raise _Malformed(name)
-    return moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)

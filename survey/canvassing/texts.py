@@ -53,9 +53,11 @@ def reason_message(code: str, params: dict, definition=None, lang: str | None = 
         problem = params.get("problem") or Invalid("invalid")
         return _("An answer is not valid (%(question)s): %(problem)s", question=text, problem=problem_message(problem))
     if code == "wrong_version":
-        return _("This interview was made with version %(sent)s of the survey, but the round now asks version "
-                 "%(current)s. Ask the municipality what to do with it; it stays on this device.",
-                 sent=params.get("sent"), current=params.get("current"))
+        return _("This interview was made with version %(sent)s of the survey, which the server does not know. "
+                 "Ask the municipality what to do with it; it stays on this device.", sent=params.get("sent"))
+    if code == "round_closed":
+        return _("This survey round closed more than %(days)s days ago: interviews and visits can no longer be "
+                 "sent. Ask the municipality what to do with it; it stays on this device.", days=params.get("days"))
     if code == "malformed":
         return _("This item is incomplete or damaged (%(field)s).", field=params.get("field") or "?")
     messages = {
@@ -67,7 +69,10 @@ def reason_message(code: str, params: dict, definition=None, lang: str | None = 
         "language_not_offered": _("This survey round is not offered in the language of this interview."),
         "outside_round": _("The date of this interview lies outside the survey round."),
         "unknown_door": _("This address is no longer on the walk list."),
-        "conflict": _("This item clashes with one stored earlier. Please tell the municipality."),
+        "conflict": _("An item with the same identifier but other content was stored earlier; the first one is "
+                      "kept. Please tell the municipality."),
+        "interview_not_stored": _("The interview at this door was not stored, so this visit is not stored "
+                                  "either. Send them again together."),
     }
     return messages.get(code, _("The server did not accept this item."))
 
@@ -122,7 +127,7 @@ def outcome_labels() -> dict[str, str]:
 
 def answer_problem_templates() -> dict[str, str]:
     """The resident-facing problem sentences, with ``{max}`` and ``{min}`` for the script to fill."""
-    params = {"max": "{max}", "min": "{min}"}
+    params = {"max": "{max}", "min": "{min}", "age": "{age}"}
     codes = ("required", "unknown_option", "one_only", "exclusive", "too_many", "duplicate_rank", "too_long",
-             "not_a_number", "out_of_range", "invalid_email", "invalid_phone", "contact_needed")
+             "not_a_number", "out_of_range", "invalid_email", "invalid_phone", "contact_needed", "age_needed")
     return {code: problem_message(Invalid(code, params)) for code in codes}

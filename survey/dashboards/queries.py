@@ -1,10 +1,9 @@
-"""Reads for the dashboards: the tally per slice, the area tree of a round, the protected counts.
+"""Reads for the dashboards: the area tree of a round, the published figures, ideas and venues.
 
 Every number on a dashboard, in an export or in the API comes from :func:`protected_counts`, which
-adds up the tally in SQL (one indexed range per slice), rolls it up the area tree and runs the
-privacy rules over the whole round at once, so that every view of the same count agrees. The
-result is cached per process, keyed by the tally's version: a stored or deleted response moves the
-version on, in every process, and the next view counts again.
+reads the figures of the round's current release (releases.py worked them out once, perturbed and
+protected, for every area and filter), so that every view of the same count agrees. What was read
+is cached per process, keyed by the release.
 """
 
 from __future__ import annotations
@@ -19,13 +18,14 @@ from sqlalchemy import select
 from ..areas.models import Area, AreaKind
 from ..extensions import db
 from ..responses.models import Answer, Channel, Response
-from .models import Tally
+from .models import PublishedCell
+from .releases import ensure_released
 from .suppression import Status
-from .tables import AGE_QUESTION, ALL, N, Group, groups_for, protect_round, roll_up, survey_questions
-from .tally import DIMS, ensure_fresh, period_of
+from .tables import AGE_QUESTION, ALL, N
+from .tally import DIMS, period_of
 
 _CACHE: OrderedDict = OrderedDict()
-_CACHE_SIZE = 24  # a round has at most 10 entries (5 slices, with and without answers)
+_CACHE_SIZE = 64  # entries per (round, release, dimension, areas read)
 _LOCK = threading.Lock()
 
 
@@ -45,14 +45,25 @@ class Filter:
         return f"{self.dim}:{self.value}" if self.dim else None
 
 
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """A release as the outputs name it (a plain copy: cached figures outlive the request)."""
+
+    id: int
+    number: int
+    made_at: dt.datetime
+    includes_demo: bool
+
+
 @dataclass
 class Protected:
-    """Counts of a round rolled up to every area, with each count's status."""
+    """Published figures of a round (perturbed counts) for some areas, with each one's status."""
 
     counts: dict
     statuses: dict
     parents: dict
     columns: list
+    release: ReleaseInfo | None = None
 
     def cell(self, area: str, column: str, measure: tuple) -> tuple[int, Status]:
         value = self.counts.get((area, column, measure), 0)
@@ -92,53 +103,48 @@ def dimension_values(survey_round, dim: str) -> list[str]:
     raise ValueError(dim)
 
 
-def _tally_counts(round_id: int, dim: str, keys: dict[int, str], only_n: bool = False) -> dict:
-    query = (select(Tally.area_id, Tally.value, Tally.question, Tally.option, Tally.rank, Tally.n)
-             .where(Tally.round_id == round_id, Tally.dim == dim))
-    if only_n:
-        query = query.where(Tally.question == N[0])
-    rows = db.session.execute(query)
-    counts = {}
-    for area_id, value, question, option, rank, n in rows:
-        if area_id in keys:
-            counts[(keys[area_id], ALL if dim == "all" else value, (question, option, rank))] = n
-    return counts
+def protected_counts(survey_round, dim: str = "all", only_n: bool = False, areas: list[str] | None = None) -> Protected:
+    """The published figures of a round's current release over one filter dimension (``"all"``
+    for none), making a release first if one is due.
 
-
-def protected_counts(survey_round, dim: str = "all", only_n: bool = False) -> Protected:
-    """The protected counts of a round over one filter dimension (``"all"`` for none)."""
-    version = ensure_fresh(survey_round.id)
-    key = (survey_round.id, version, survey_round.survey_version_id, dim, only_n)
+    :param areas: the area keys needed (all when ``None``): a dashboard needs its own area and the
+        city only, which keeps a read of a large round to a few thousand rows.
+    """
+    release = ensure_released(survey_round)
+    tree = round_tree(survey_round)
+    wanted = tuple(sorted(areas)) if areas is not None else None
+    # The moment too: ids of a deleted round's releases can come back (SQLite reuses them).
+    key = (survey_round.id, (release.id, release.made_at), survey_round.survey_version_id, dim, only_n, wanted)
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    result = _compute(survey_round, dim, only_n)
+    parents = {k: (a.parent.key if a.parent is not None and a.parent.key in tree else None) for k, a in tree.items()}
+    keys = {a.id: k for k, a in tree.items()}
+    query = select(PublishedCell.dim, PublishedCell.area_id, PublishedCell.value, PublishedCell.question,
+                   PublishedCell.option, PublishedCell.rank, PublishedCell.shown, PublishedCell.status).where(
+        PublishedCell.round_id == survey_round.id, PublishedCell.dim.in_({"all", dim}))
+    if only_n:
+        query = query.where(PublishedCell.question == N[0])
+    if wanted is not None:
+        query = query.where(PublishedCell.area_id.in_([tree[k].id for k in wanted if k in tree]))
+    counts, statuses, columns = {}, {}, {ALL}
+    for row_dim, area_id, value, question, option, rank, shown, status in db.session.execute(query):
+        column = ALL if row_dim == "all" else value
+        cell = (keys[area_id], column, (question, option, rank))
+        counts[cell], statuses[cell] = shown, Status(status)
+        columns.add(column)
+    values = [ALL, *(v for v in dimension_values(survey_round, dim) if v in columns)] if dim != "all" else [ALL]
+    result = Protected(counts, statuses, parents, values,
+                       ReleaseInfo(release.id, release.number, release.made_at, release.includes_demo))
     with _LOCK:
-        # Counts of an older version of this round are never read again: drop them now.
+        # Figures of an older release of this round are never read again: drop them now.
         for stale in [k for k in _CACHE if k[0] == key[0] and k[1] != key[1]]:
             del _CACHE[stale]
         _CACHE[key] = result
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return result
-
-
-def _compute(survey_round, dim: str, only_n: bool) -> Protected:
-    areas = round_tree(survey_round)
-    parents = {k: (a.parent.key if a.parent is not None and a.parent.key in areas else None) for k, a in areas.items()}
-    keys = {a.id: k for k, a in areas.items()}
-    groups = [Group((N,))] if only_n else groups_for(survey_questions(survey_round.definition))
-    base = protected_counts(survey_round, "all", only_n) if dim != "all" else None
-    if dim == "all":
-        counts = roll_up(parents, _tally_counts(survey_round.id, "all", keys, only_n))
-        return Protected(counts, protect_round(parents, counts, groups, [ALL]), parents, [ALL])
-    values = dimension_values(survey_round, dim)
-    counts = {**base.counts, **roll_up(parents, _tally_counts(survey_round.id, dim, keys, only_n))}
-    city = next(k for k, p in parents.items() if p is None)
-    designated = max(values, key=lambda v: counts.get((city, v, N), 0))
-    statuses = protect_round(parents, counts, groups, [ALL, *values], fixed=base.statuses, designated=designated)
-    return Protected(counts, statuses, parents, [ALL, *values])
 
 
 def clear_cache(round_id: int | None = None) -> None:
@@ -152,12 +158,13 @@ def approved_ideas(survey_round, area: Area) -> list[str]:
     if area.kind is not AreaKind.NEIGHBOURHOOD:
         return []
     text_questions = [q.key for q in survey_round.definition.questions() if q.type == "longtext"]
-    return list(db.session.scalars(
+    # Only ideas of released responses, in alphabetical order: neither when an idea appears nor
+    # where it stands tells which response (or which day) it came with.
+    return sorted(db.session.scalars(
         select(Answer.text).join(Response, Response.id == Answer.response_id)
-        .where(Response.round_id == survey_round.id, Response.area_id == area.id,
+        .where(Response.round_id == survey_round.id, Response.area_id == area.id, Response.release_id.is_not(None),
                Answer.question.in_(text_questions), Answer.text_approved.is_(True))
-        .order_by(Answer.id)
-    ))
+    ), key=str.casefold)
 
 
 def venues_and_requests(survey_round, area: Area) -> tuple[list, list[Area]]:

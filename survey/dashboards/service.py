@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, g
+from flask import abort, current_app, g
 from flask_babel import format_date
 from flask_login import current_user
 
@@ -18,6 +18,7 @@ from ..i18n_lazy import _, _l
 from ..surveys.queries import round_by_key
 from .models import AuditEntry
 from .queries import Filter, dimension_values, parse_filter, protected_counts, round_tree
+from .releases import next_moment
 from .summary import PROFILE_DIMS, build_summary
 
 DIM_NAMES = {"age_group": _l("Age group"), "channel": _l("Channel"), "language": _l("Language"), "period": _l("Month")}
@@ -92,13 +93,25 @@ def filter_choices(survey_round) -> list[tuple[str, list[tuple[str, str]]]]:
 def dashboard_summary(survey_round, area, view_filter: Filter) -> dict:
     """The numbers of one dashboard, protected, with labels in the current language."""
     lang = g.get("lang") or survey_round.definition.source_language
-    protected = protected_counts(survey_round, view_filter.dim or "all")
+    tree = round_tree(survey_round)
+    city = next((key for key, node in tree.items() if node.parent is None or node.parent.key not in tree), None)
+    wanted = sorted({area.key, city} - {None})
+    protected = protected_counts(survey_round, view_filter.dim or "all", areas=wanted)
     profiles = None
     if view_filter.dim is None:
-        profiles = {dim: protected_counts(survey_round, dim, only_n=True) for dim in PROFILE_DIMS}
-    city = next(key for key, parent in protected.parents.items() if parent is None) if protected.parents else None
+        profiles = {dim: protected_counts(survey_round, dim, only_n=True, areas=[area.key]) for dim in PROFILE_DIMS}
     labels = {**value_labels(survey_round), "other": _("Other"), "yes": _("Yes"), "no": _("No")}
-    return build_summary(protected, survey_round.definition, survey_round, area, view_filter, lang, city, profiles, labels)
+    summary = build_summary(protected, survey_round.definition, survey_round, area, view_filter, lang, city, profiles, labels)
+    summary["release"] = release_info(protected.release)
+    return summary
+
+
+def release_info(release) -> dict:
+    """When the figures were worked out, when they may change next, and whether demo data is in them."""
+    moment = next_moment()
+    return {"number": release.number, "made_at": release.made_at.replace(tzinfo=dt.UTC).isoformat(timespec="minutes"),
+            "next_at": moment.replace(tzinfo=dt.UTC).isoformat(timespec="minutes"), "demo": release.includes_demo,
+            "min_changes": current_app.config["RELEASE_MIN_CHANGES"]}
 
 
 def chart_texts() -> dict[str, str]:

@@ -56,21 +56,37 @@ def survey_questions(definition):
         yield question.key, question.type, keys
 
 
-def groups_for(questions) -> list[Group]:
-    """The measure groups of a survey's questions: ``questions`` yields (key, type, option keys)."""
+def groups_for(questions, answered_by_all: frozenset[str] = frozenset()) -> list[Group]:
+    """The measure groups of a survey's questions: ``questions`` yields (key, type, option keys).
+
+    :param answered_by_all: questions that every respondent answered (required and always shown):
+        their base *is* the number of responses, a sum the viewer knows, so the base is not a
+        count of its own but N (it takes N's status, and a single choice's options add up to N).
+    """
     groups = [Group((N,))]
     for key, kind, options in questions:
-        base = (key, "", 0)
+        base = N if key in answered_by_all else (key, "", 0)
         if kind in ("single", "yesno", "scale"):
             groups.append(Group(tuple((key, o, 0) for o in options), total=base))
         elif kind in ("multiple", "grid", "ranking"):
             # A ranking is published as "in the top N" per option: independent counts, like a
             # multiple choice (first places alone would add up to the base and tie 25 options).
-            groups.append(Group((base,)))
+            if base != N:
+                groups.append(Group((base,)))
             groups.extend(Group(((key, o, 0),)) for o in options)
-        else:
+        elif base != N:
             groups.append(Group((base,)))
     return groups
+
+
+def answered_by_all(definition, counts: dict[tuple, int]) -> frozenset[str]:
+    """Required, always-shown questions whose base equals N in every cell (so in truth: a round
+    with answers to an older version, where the question was optional, does not qualify)."""
+    candidates = {q.key for q in definition.questions() if q.required and not q.show_if}
+    for (area, column, measure), value in counts.items():
+        if measure == N:
+            candidates = {key for key in candidates if counts.get((area, column, (key, "", 0)), 0) == value}
+    return frozenset(candidates)
 
 
 def roll_up(parents: dict[str, str | None], counts: dict[tuple, int]) -> dict[tuple, int]:
@@ -141,6 +157,8 @@ def protect_round(
                 for cell in cells if view_size[cell[:2]] < MIN_BREAKDOWN
             }
         group_fixed = {cell: fixed[cell] for cell in cells if fixed and cell in fixed}
+        # N is decided by its own group first; where it is a group's total, it stays as decided.
+        group_fixed.update({cell: statuses[cell] for cell in cells if cell in statuses and cell not in group_fixed})
         if designated is not None:
             for (a, c, m), state in list(group_fixed.items()):
                 if c == ALL and state is not Status.SHOWN and (a, designated, m) not in withheld:

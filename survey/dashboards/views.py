@@ -101,10 +101,9 @@ def contacts(round_key: str, area_key: str):
     survey_round, area = find_target(round_key, area_key)
     if not may_see_contacts(area):
         abort(404)
-    found = db.session.scalars(
+    found = sorted(db.session.scalars(
         select(VolunteerContact).where(VolunteerContact.round_id == survey_round.id, VolunteerContact.area_id == area.id)
-        .order_by(VolunteerContact.given_on, VolunteerContact.id)
-    ).all()
+    ), key=lambda contact: ((contact.name or "").casefold(), contact.email or "", contact.phone or ""))
     audit("view_contacts", survey_round, area, f"{len(found)} contacts")
     db.session.commit()
     help_labels = _help_labels(survey_round)

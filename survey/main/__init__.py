@@ -1,7 +1,7 @@
 """The front door: the health check, the language redirect, the landing page, template helpers."""
 
 from flask import g, request, url_for
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal
 
 from ..i18n import current_language, languages
 from ..i18n_lazy import _, _l
@@ -65,6 +65,7 @@ def init_app(app):
             "switch_language_url": switch_language_url,
             "survey_text": survey_text,
             "format_date": format_date,
+            "format_datetime": format_datetime,
             "format_decimal": format_decimal,
             "review_label": review_label,
             "staff_links": staff_links,

@@ -15,7 +15,7 @@ from survey.canvassing.models import Visit
 from survey.extensions import db
 from survey.responses.models import Response
 from survey.responses.services import answers_of
-from test_canvassing_helpers import ROUND, walk_list  # noqa: F401  (fixture)
+from test_canvassing_helpers import ROUND, store_sealed, walk_list  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -155,6 +155,7 @@ def test_an_offline_hour_at_the_doors(app, browser, live_server, accounts, walk_
         context.close()
 
     assert not [error for error in errors if "Failed to load resource" not in error], errors
+    store_sealed(app)  # the two interviews wait sealed until a release stores them
     with app.app_context():
         responses = db.session.scalars(select(Response).order_by(Response.language)).all()
         assert [(r.channel.value, r.language) for r in responses] == [("door", "en"), ("door", "nl")]

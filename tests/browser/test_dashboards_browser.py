@@ -24,6 +24,7 @@ def board_with_data(app):
     from survey.accounts.services import create_user
     from survey.areas.queries import area_by_key
     from survey.responses.models import Channel
+    from survey.dashboards.releases import make_release
     from survey.responses.services import store_response
     from survey.surveys.queries import round_by_key
 
@@ -35,6 +36,8 @@ def board_with_data(app):
         for index in range(40):
             store_response(survey_round, area_by_key(HOOD), answers_for(rng), language="ar" if index % 6 == 0 else "nl",
                            channel=Channel.DOOR if index % 4 == 0 else Channel.ONLINE)
+        db.session.commit()
+        make_release(survey_round, force=True)
         db.session.commit()
     return "board-browser@example.nl"
 
