@@ -28,6 +28,8 @@ def app(tmp_path_factory):
             "SECRET_KEY": "test",
             "SQLALCHEMY_DATABASE_URI": uri,
             "WTF_CSRF_ENABLED": False,
+            # Tests send a whole survey in milliseconds; test_online.py checks the bot guard itself.
+            "SUBMISSION_MIN_SECONDS": 0,
         }
     )
     app.instance_path = str(instance)

@@ -198,9 +198,10 @@ def test_types_parse_and_roundtrip(key, form, expected):
     ("member", {"q-member": "maybe"}, "unknown_option"),
     ("when", {"q-when": "tue:am"}, "unknown_option"),
     ("name", {"q-name": "x" * 11}, "too_long"),
-    ("contact", {"q-contact-agree": "yes"}, "contact_needed"),
+    ("contact", {"q-contact-agree": "yes", "q-contact-age": "yes"}, "contact_needed"),
     ("contact", {"q-contact-agree": "yes", "q-contact-email": "nope"}, "invalid_email"),
     ("contact", {"q-contact-agree": "yes", "q-contact-phone": "call me"}, "invalid_phone"),
+    ("contact", {"q-contact-agree": "yes", "q-contact-email": "a@b.nl"}, "age_needed"),  # no age known: confirm it
 ])
 def test_types_refuse_bad_values(key, form, code):
     with pytest.raises(Invalid) as caught:
@@ -210,9 +211,32 @@ def test_types_refuse_bad_values(key, form, code):
 
 def test_consent_without_agreement_drops_the_details():
     assert parse("contact", {"q-contact-email": "a@b.nl"}) is None
-    assert parse("contact", {"q-contact-agree": "yes", "q-contact-email": "a@b.nl"})["email"] == "a@b.nl"
+    agreed = {"q-contact-agree": "yes", "q-contact-email": "a@b.nl", "q-contact-age": "yes"}
+    assert parse("contact", agreed)["email"] == "a@b.nl"
     question = DEFINITION.question("contact")
     assert question.kind.to_rows(question, {"agree": True, "email": "a@b.nl"}) == []  # stored apart
+
+
+@pytest.mark.parametrize("age, confirmed, outcome", [
+    ("age_under_14", "yes", None),  # too young, whatever is ticked: nothing stored
+    ("age_14_17", None, "age_needed"),  # 14 to 17 spans 16: the resident confirms
+    ("age_14_17", "no", None),
+    ("age_14_17", "yes", "stored"),
+    (None, None, "age_needed"),  # age not given
+    ("age_46_65", None, "stored"),  # old enough: no extra question
+])
+def test_contact_details_only_from_residents_of_16_and_older(age, confirmed, outcome):
+    definition = load_definition(SHIPPED)
+    question = definition.question("contact")
+    form = MultiDict({"q-contact-agree": "yes", "q-contact-email": "a@b.nl", **({"q-contact-age": confirmed} if confirmed else {})})
+    answers = {"help": {"options": ["cook"], "other": None}, **({"age_group": age} if age else {})}
+    if outcome == "age_needed":
+        with pytest.raises(Invalid) as caught:
+            question.kind.parse(question, definition, form, answers)
+        assert caught.value.code == "age_needed" and caught.value.params == {"age": 16}
+        return
+    value = question.kind.parse(question, definition, form, answers)
+    assert (value is not None) == (outcome == "stored")
 
 
 def test_shipped_file_on_disk_is_yaml_with_quoted_no():

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.extensions import db, limiter
-from survey.responses.models import Answer, Response, VolunteerContact
+from survey.responses.models import Answer, Response, SealedItem, VolunteerContact
 
 FORM = "/nl/r/activities-2026/wyckerpoort/"
 
@@ -31,12 +31,36 @@ def all_answers(upto: int = len(PAGES)) -> dict:
     return merged
 
 
-def post(client, page: int, answers: dict, action: str = "next", url: str = FORM):
-    return client.post(url, data={**answers, "page": str(page), "action": action})
+def ticket(client, url: str = FORM) -> str:
+    """The form ticket of the current resident (tickets.py), as the form page hands it out."""
+    return re.search(r'name="ticket" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+
+
+def post(client, page: int, answers: dict, action: str = "next", url: str = FORM, with_ticket: str | None = None):
+    return client.post(url, data={**answers, "page": str(page), "action": action,
+                                  "ticket": with_ticket or ticket(client, url)})
+
+
+def receipt_code(html: str) -> str:
+    return re.search(r'class="receipt-code"[^>]*>([0-9A-Z-]{14})<', html).group(1)
 
 
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+def release(app):
+    """Make a release now (contacts and door interviews wait sealed until one)."""
+    from survey.dashboards.releases import make_release
+    from survey.surveys.queries import round_by_key
+
+    make_release(round_by_key("activities-2026"), force=True)
+    db.session.commit()
+
+
+def receipt_ticket(client) -> str:
+    html = client.get("/nl/receipt").get_data(as_text=True)
+    return re.search(r'name="ticket" type="hidden" value="([^"]+)"', html).group(1)
 
 
 def submit_everything(client, url: str = FORM):
@@ -74,9 +98,8 @@ def test_landing_search_without_javascript(client):
 
 def test_whole_survey_is_stored_with_receipt(client, app):
     response = submit_everything(client)
-    assert response.status_code == 302
-    thanks = client.get(response.location).get_data(as_text=True)
-    code = re.search(r'class="receipt-code"[^>]*>([0-9A-Z-]{14})<', thanks).group(1)
+    assert response.status_code == 200
+    code = receipt_code(response.get_data(as_text=True))
     with app.app_context():
         stored = db.session.scalars(select(Response)).one()
         assert (stored.channel.value, stored.language, stored.area.key if hasattr(stored, "area") else None) [:2] == ("online", "nl")
@@ -87,17 +110,21 @@ def test_whole_survey_is_stored_with_receipt(client, app):
         assert ("when", "sat:morning", None) in rows
         other = next(a for a in stored.answers if a.option == "other")
         assert other.text == "Jeu de boules"
-        # Contact details are stored apart, not as answers.
+        # Contact details are sealed apart until the next release, not stored as answers; the
+        # talent goes with the contact only (free text in both places would join them).
+        assert count(VolunteerContact) == 0 and count(SealedItem) == 1
+        assert not any(a.text in ("anna@example.nl", "Ik kan goed koken") for a in stored.answers)
+        release(app)
         contact = db.session.scalars(select(VolunteerContact)).one()
         assert (contact.name, contact.email, contact.roles, contact.talent) == ("Anna", "anna@example.nl", "cook", "Ik kan goed koken")
-        assert not any(a.text == "anna@example.nl" for a in stored.answers)
     # The receipt shows the answers, then deletes them with the contact details.
-    page = client.post("/nl/receipt", data={"code": code.lower()})
+    page = client.post("/nl/receipt", data={"code": code.lower(), "ticket": receipt_ticket(client)})
     assert page.status_code == 200 and "Jeu de boules" in page.get_data(as_text=True)
-    deleted = client.post("/nl/receipt/delete", data={"code": code})
+    delete_ticket = re.search(r'name="ticket" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    deleted = client.post("/nl/receipt/delete", data={"code": code, "ticket": delete_ticket})
     assert deleted.status_code == 200
     with app.app_context():
-        assert count(Response) == count(Answer) == count(VolunteerContact) == 0
+        assert count(Response) == count(Answer) == count(VolunteerContact) == count(SealedItem) == 0
 
 
 def test_missing_required_answer_shows_error_and_keeps_earlier_pages(client, app):
@@ -143,9 +170,9 @@ def test_exclusive_option_cannot_be_combined(client, app):
 
 def test_contact_needs_consent_and_is_dropped_without_it(client, app):
     answers = {**all_answers(), "q-contact-agree": ""}
-    assert post(client, len(PAGES) - 1, answers, action="submit").status_code == 302
+    assert post(client, len(PAGES) - 1, answers, action="submit").status_code == 200
     with app.app_context():
-        assert count(VolunteerContact) == 0 and count(Response) == 1
+        assert count(VolunteerContact) == count(SealedItem) == 0 and count(Response) == 1
 
 
 def test_contact_question_hidden_unless_offering_help(client):
@@ -165,7 +192,8 @@ def test_back_keeps_answers(client):
 def test_language_switch_mid_form_keeps_answers(client):
     response = post(client, 1, all_answers(2), action="lang:en")
     assert response.status_code == 307 and response.location.endswith("/en/r/activities-2026/wyckerpoort/")
-    switched = client.post(response.location, data={**all_answers(2), "page": "1", "action": "lang:en"})
+    switched = client.post(response.location, data={**all_answers(2), "page": "1", "action": "lang:en",
+                                                     "ticket": ticket(client)})
     html = switched.get_data(as_text=True)
     assert 'lang="en"' in html and "Cooking and eating together" in html
     assert 'value="quiz" checked' in html
@@ -213,7 +241,7 @@ def test_oversized_request_is_refused(client, app):
 
 def test_page_number_out_of_range_is_clamped(client):
     assert post(client, 99, all_answers()).status_code in (200, 422)
-    assert client.post(FORM, data={"page": "abc", "action": "next"}).status_code == 422
+    assert client.post(FORM, data={"page": "abc", "action": "next", "ticket": ticket(client)}).status_code == 422
 
 
 def test_missing_csrf_token_is_refused(csrf_app, app, client):
@@ -232,20 +260,30 @@ def test_tampered_csrf_token_is_refused(csrf_app, app, client):
 
 
 def test_wrong_receipt_code(client):
-    response = client.post("/nl/receipt", data={"code": "AAAA-BBBB-CCCC"})
+    response = client.post("/nl/receipt", data={"code": "AAAA-BBBB-CCCC", "ticket": receipt_ticket(client)})
     assert response.status_code == 404
     assert "code" in response.get_data(as_text=True)
-    assert client.post("/nl/receipt", data={"code": "drop table"}).status_code == 404
+    assert client.post("/nl/receipt", data={"code": "drop table", "ticket": receipt_ticket(client)}).status_code == 404
 
 
-def test_submission_rate_limit(app, client):
+def test_submission_rate_limit_never_throws_a_survey_away(app, client):
     limiter.enabled = True
     app.config["SUBMISSION_RATE_LIMIT"] = "2 per hour"
     try:
-        statuses = [post(client, 6, all_answers(), action="submit").status_code for _ in range(3)]
+        # Surveys that still need a correction do not count.
+        for _ in range(3):
+            assert post(client, 6, {**all_answers(), "q-visit_frequency": "sometimes"}, action="submit").status_code == 422
+        statuses = [post(client, 6, all_answers(), action="submit") for _ in range(3)]
     finally:
-        app.config["SUBMISSION_RATE_LIMIT"] = "20 per hour"
-    assert statuses == [302, 302, 429]
+        app.config["SUBMISSION_RATE_LIMIT"] = "60 per hour"
+    assert [r.status_code for r in statuses] == [200, 200, 429]
+    refused = statuses[2]
+    html = refused.get_data(as_text=True)
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Een moestuin bij het buurthuis" in html and 'value="anna@example.nl"' in html
+    assert 'value="submit"' in html  # the same page, ready to send again
+    with app.app_context():
+        assert count(Response) == 2
 
 
 def test_security_headers(client):
@@ -267,7 +305,7 @@ def test_closed_round_says_so(app, client):
         response = client.get(FORM)
         assert response.status_code == 410
         assert "Deze peiling is gesloten" in response.get_data(as_text=True)
-        assert post(client, 6, all_answers(), action="submit").status_code == 410
+        assert post(client, 6, all_answers(), action="submit", with_ticket="any").status_code == 410
         assert "/nl/r/" not in client.get("/nl/").get_data(as_text=True)
     finally:
         with app.app_context():

@@ -27,5 +27,8 @@ def interview_rules(definition: Definition) -> list[dict]:
                 rule["min"], rule["max"] = question.min, question.max
             if question.type == "consent":
                 rule["fields"] = {field.key: field.kind for field in question.fields}
+                check = question.age_check
+                rule["age_check"] = ({"question": check.question, "below": list(check.below), "unsure": list(check.unsure),
+                                      "min_age": check.min_age} if check else None)
             rules.append(rule)
     return rules

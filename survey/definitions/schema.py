@@ -41,6 +41,18 @@ class ContactField(Strict):
     kind: Literal["name", "email", "phone"]
 
 
+class AgeCheck(Strict):
+    """Who may leave contact details: not residents under ``min_age`` (16 in the Netherlands,
+    UAVG art. 5). ``question`` is an earlier age question; its options in ``below`` are all under
+    the age, those in ``unsure`` span it (14 to 17). Everyone else who is not known to be old
+    enough is asked to confirm it."""
+
+    min_age: int = Field(default=16, ge=1, le=120)
+    question: str
+    below: tuple[str, ...] = ()
+    unsure: tuple[str, ...] = ()
+
+
 class Clause(Strict):
     question: str
     any_of: tuple[str, ...] | None = None
@@ -71,6 +83,7 @@ class Question(Strict):
     columns: tuple[Option, ...] | None = None
     statement: Text | None = None
     fields: tuple[ContactField, ...] | None = None
+    age_check: AgeCheck | None = None
 
     @field_validator("type")
     @classmethod

@@ -315,12 +315,47 @@ class Grid(QuestionType):
 
 
 class Consent(QuestionType):
-    """Agreement to be contacted, with contact details: stored apart from the anonymous answers."""
+    """Agreement to be contacted, with contact details: stored apart from the anonymous answers.
+
+    Only from residents old enough to consent (16 in the Netherlands): where an earlier age answer
+    does not settle it (``age_check``), the resident confirms it; details of a younger resident are
+    never stored.
+    """
 
     name = "consent"
     needs = ("statement", "fields")
     stored_apart = True
     limits = {"name": 100, "email": 254, "phone": 20}
+    DEFAULT_MIN_AGE = 16
+
+    def check(self, question, definition):
+        problems = super().check(question, definition)
+        check = question.age_check
+        if check is not None:
+            earlier = [q.key for q in definition.questions()]
+            earlier = earlier[: earlier.index(question.key)]
+            if check.question not in earlier:
+                problems.append(f"age_check refers to {check.question!r}, which is not an earlier question")
+            else:
+                options = {o.key for o in definition.options_of(definition.question(check.question))}
+                problems += [f"age_check: {key!r} is not an option of {check.question!r}"
+                             for key in (*check.below, *check.unsure) if key not in options]
+        return problems
+
+    def min_age(self, question) -> int:
+        return question.age_check.min_age if question.age_check else self.DEFAULT_MIN_AGE
+
+    def age_state(self, question, answers: dict) -> str:
+        """``"below"`` (too young: no contact details), ``"ask"`` (confirm the age) or ``"old_enough"``."""
+        check = question.age_check
+        if check is None:
+            return "ask"
+        age = answers.get(check.question)
+        if age in check.below:
+            return "below"
+        if age is None or age in check.unsure:
+            return "ask"
+        return "old_enough"
 
     def parse(self, question, definition, form, answers):
         agreed = form.get(field_name(question, "agree")) == "yes"
@@ -332,9 +367,16 @@ class Consent(QuestionType):
             if value and contact_field.kind == "phone" and not PHONE.match(value):
                 raise Invalid("invalid_phone")
             details[contact_field.key] = value
-        if not agreed:
-            # Details typed without consent are dropped, never stored.
+        age = self.age_state(question, answers)
+        if not agreed or age == "below":
+            # Details typed without consent, or by a resident too young to give it, are dropped.
             return None
+        if age == "ask":
+            confirmed = form.get(field_name(question, "age"))
+            if confirmed == "no":
+                return None
+            if confirmed != "yes":
+                raise Invalid("age_needed", {"age": self.min_age(question)})
         if not any(details[f.key] for f in question.fields if f.kind in ("email", "phone")):
             raise Invalid("contact_needed")
         return {"agree": True, **details}

@@ -96,6 +96,12 @@ class FormState:
     def is_last_page(self, page: int) -> bool:
         return self.next_page(page) == page
 
+    def later_conditions(self, page: int) -> list[list[dict]]:
+        """For the page's script: the conditions of every question on a later page (``[]`` for one
+        always shown), so that answers given on this page can turn "Send" into "Next" at once."""
+        later = [q for section in self.definition.sections[page + 1:] for q in section.questions]
+        return [[clause.model_dump(exclude_none=True) for clause in q.show_if] if q.show_if else [] for q in later]
+
     def carried_fields(self, page: int) -> list[tuple[str, str]]:
         """The answers of other pages, to post along as hidden fields."""
         here = {q.key for q in self.definition.sections[page].questions}

@@ -2,7 +2,7 @@
 the FlaskForm here carries the CSRF token."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..i18n_lazy import _l
@@ -14,3 +14,11 @@ class SurveyPageForm(FlaskForm):
 
 class ReceiptForm(FlaskForm):
     code = StringField(_l("Receipt code"), validators=[DataRequired(), Length(max=20)])
+    ticket = HiddenField()  # see tickets.py
+
+
+class NextResidentForm(FlaskForm):
+    """"Next resident" on a shared device: where to start the next survey."""
+
+    round_key = HiddenField()
+    area_key = HiddenField()

@@ -20,5 +20,6 @@ def problem_message(problem) -> str:
         "invalid_email": _("This does not look like an email address (for example: name@example.nl)."),
         "invalid_phone": _("This does not look like a phone number (for example: 06 12345678)."),
         "contact_needed": _("To be contacted, please leave an email address or a phone number."),
+        "age_needed": _("Please say whether you are %(age)s or older.", age=problem.params.get("age")),
     }
     return messages.get(problem.code, _("Please check this answer."))

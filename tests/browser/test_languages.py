@@ -66,22 +66,22 @@ def test_arabic_form_runs_right_to_left(app, phone, live_server, screenshot_dir)
     assert row["x"] + row["width"] - (box["x"] + box["width"]) < 24
     assert label["x"] < box["x"]
     # "Next" is at the left (the end of the line in Arabic), the progress bar fills from the right.
-    next_button = page.locator("button.primary").bounding_box()
+    next_button = page.locator("button.primary:visible").bounding_box()
     assert next_button["x"] < PHONE["width"] / 2
     assert page.evaluate("getComputedStyle(document.querySelector('progress')).direction") == "rtl"
     assert not leaked(page)
 
     page.locator("input[name=q-visit_frequency][value=weekly]").check()
-    page.locator("button.primary").click()
+    page.locator("button.primary:visible").click()
     page.locator("input[value=cooking_together]").check()
     page.locator("input[value=quiz]").check()
-    page.locator("button.primary").click()
+    page.locator("button.primary:visible").click()
     page.locator("#q-top3-1").select_option("quiz")
     page.screenshot(path=f"{screenshot_dir}/arabic-page3.png", full_page=True)
     assert not leaked(page)
-    while page.locator("button[value=submit].primary").count() == 0:
-        page.locator("button.primary").click()
-    page.locator("button[value=submit].primary").click()
+    while page.locator("button[value=submit].primary:visible").count() == 0:
+        page.locator("button.primary:visible").click()
+    page.locator("button[value=submit].primary:visible").click()
     assert page.locator(".receipt-code").get_attribute("dir") == "ltr"
     assert not leaked(page)
     with app.app_context():
@@ -92,7 +92,7 @@ def test_switching_language_keeps_answers(app, phone, live_server):
     page = phone
     page.goto(live_server + FORM.format(lang="nl"))
     page.locator("input[name=q-visit_frequency][value=monthly]").check()
-    page.locator("button.primary").click()
+    page.locator("button.primary:visible").click()
     page.locator("input[value=repair_cafe]").check()
     page.locator("input[name=q-activities-other]").fill("Schaakclub")
     page.locator("button[value='lang:tr']").click()
@@ -103,9 +103,9 @@ def test_switching_language_keeps_answers(app, phone, live_server):
     page.locator("button[value='lang:ar']").click()
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("input[value=repair_cafe]").is_checked()
-    while page.locator("button[value=submit].primary").count() == 0:
-        page.locator("button.primary").click()
-    page.locator("button[value=submit].primary").click()
+    while page.locator("button[value=submit].primary:visible").count() == 0:
+        page.locator("button.primary:visible").click()
+    page.locator("button[value=submit].primary:visible").click()
     with app.app_context():
         response = db.session.scalars(select(Response)).one()
         assert response.language == "ar"  # the language the resident finished in
@@ -121,7 +121,7 @@ def test_no_english_or_dutch_left(phone, live_server, lang):
         assert not leaked(page), path
     # Errors too: a form sent without the required answer.
     page.goto(live_server + FORM.format(lang=lang))
-    page.locator("button.primary").click()
+    page.locator("button.primary:visible").click()
     assert page.locator(".error-summary").count() == 1
     assert not leaked(page)
 

@@ -88,9 +88,29 @@
         }
         return ranked.length ? ranked : null;
       }
-      case "consent": return (fields[`${name}-agree`] || [])[0] === "yes" ? ["agree"] : null;
+      case "consent": return (fields[`${name}-agree`] || [])[0] === "yes" && ageState(r, fields) !== "below" ? ["agree"] : null;
       default: return first ? first.trim() || null : null;
     }
+  }
+
+  // Contact details only from residents old enough to consent (see Consent in types.py).
+  function ageState(r, fields) {
+    const check = r.age_check;
+    if (!check) return "ask";
+    const age = (fields[`q-${check.question}`] || [])[0];
+    if (check.below.includes(age)) return "below";
+    if (!age || check.unsure.includes(age)) return "ask";
+    return "old_enough";
+  }
+
+  function showAgeParts(fields) {
+    rules.filter((r) => r.type === "consent").forEach((r) => {
+      const state = ageState(r, fields);
+      const wrapper = wrappers.get(r.key);
+      wrapper.querySelector("[data-age-below]").hidden = state !== "below";
+      wrapper.querySelector("[data-age-allowed]").hidden = state === "below";
+      wrapper.querySelector("[data-age-ask]").hidden = state !== "ask";
+    });
   }
 
   function visible(key, fields) {
@@ -120,6 +140,7 @@
       if (box) box.checked = true;
     }
     const fields = collect();
+    showAgeParts(fields);
     rules.forEach((r) => {
       wrappers.get(r.key).hidden = !visible(r.key, fields);
       if (r.type === "ranking" && r.choices_from) {
@@ -141,11 +162,15 @@
     const name = `q-${r.key}`;
     const value = answer(r.key, fields);
     if (r.type === "consent") {
+      if (ageState(r, fields) === "below") return null;
       for (const [field, kind] of Object.entries(r.fields)) {
         const typed = ((fields[`${name}-${field}`] || [])[0] || "").trim();
         if (typed && kind === "email" && !EMAIL.test(typed)) return ["invalid_email"];
         if (typed && kind === "phone" && !PHONE.test(typed)) return ["invalid_phone"];
       }
+      const confirmed = (fields[`${name}-age`] || [])[0];
+      if (value && ageState(r, fields) === "ask" && confirmed === "no") return null; // not stored
+      if (value && ageState(r, fields) === "ask" && confirmed !== "yes") return ["age_needed", { age: r.age_check ? r.age_check.min_age : 16 }];
       if (value && !Object.entries(r.fields).some(([field, kind]) => kind !== "name" && ((fields[`${name}-${field}`] || [])[0] || "").trim())) {
         return ["contact_needed"];
       }
@@ -294,7 +319,9 @@
       items.push({
         uuid: visit, kind: "visit", user: device.user, door: draft.door, state: "waiting", createdAt: now.toISOString(),
         label: `${draft.doorLabel} · ${device.outcomes.interviewed}`,
-        payload: { type: "visit", uuid: visit, round: device.round, door: draft.door, outcome: "interviewed", visited_at: now.toISOString() },
+        // "interview" lets the server store both or neither; it is not stored with the visit.
+        payload: { type: "visit", uuid: visit, round: device.round, door: draft.door, outcome: "interviewed",
+          visited_at: now.toISOString(), interview: draft.uuid },
       });
     }
     try {
@@ -310,6 +337,8 @@
     done.querySelector("[data-receipt]").textContent = receipt;
     done.hidden = false;
     done.focus();
+    // The code is for this resident only: wiped before the browser keeps the page for "Back".
+    window.addEventListener("pagehide", () => { done.querySelector("[data-receipt]").textContent = ""; });
     if (navigator.onLine) send();
   });
 
