@@ -5,22 +5,28 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from .problems import Problem, as_problem
 from .schema import Definition, Question, Text
 
 
 class DefinitionError(Exception):
-    """A definition that cannot be loaded; ``problems`` holds one line per problem, with its place."""
+    """A definition that cannot be loaded.
 
-    def __init__(self, source: str, problems: list[str]):
+    ``problems`` holds one English line per problem, with its place; ``details`` the same problems
+    as :class:`Problem` (code, parameters, cell), for a page that shows them in another language.
+    """
+
+    def __init__(self, source: str, problems: Sequence[str | Problem]):
         self.source = source
-        self.problems = problems
-        super().__init__(f"{source}: {len(problems)} problem(s)\n" + "\n".join(f"  - {p}" for p in problems))
+        self.details = [as_problem(p) for p in problems]
+        self.problems = [str(p) for p in self.details]
+        super().__init__(f"{source}: {len(problems)} problem(s)\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
 def load_definition(path: str | Path) -> Definition:
@@ -87,6 +93,10 @@ def _has(node, step) -> bool:
     return (isinstance(node, dict) and step in node) or (isinstance(node, list) and isinstance(step, int) and step < len(node))
 
 
+# The texts of a question, in the order translators see them.
+QUESTION_TEXTS = ("text", "hint", "required_message", "min_label", "max_label", "unit", "statement")
+
+
 def texts(definition: Definition) -> Iterator[tuple[str, Text | None]]:
     """Every translatable text with a stable id, such as ``question.activities.option.cooking``."""
     yield "title", definition.title
@@ -96,7 +106,7 @@ def texts(definition: Definition) -> Iterator[tuple[str, Text | None]]:
         yield f"section.{section.key}.intro", section.intro
         for q in section.questions:
             base = f"question.{q.key}"
-            for name in ("text", "hint", "min_label", "max_label", "unit", "statement"):
+            for name in QUESTION_TEXTS:
                 yield f"{base}.{name}", getattr(q, name)
             for group in ("options", "rows", "columns", "fields"):
                 for item in getattr(q, group) or ():

@@ -14,7 +14,7 @@ from ..main.urls import language_blueprint
 from ..surveys.queries import round_by_key
 from .flow import FormState
 from .forms import ReceiptForm, SurveyPageForm
-from .messages import problem_message
+from .messages import question_problem_message
 from .models import Channel
 from .services import (
     answers_of,
@@ -106,7 +106,8 @@ def _int_in(raw, low: int, high: int) -> int:
 
 
 def _render_page(survey_round, area, form, state: FormState, page: int, *, show_errors: bool):
-    errors = {key: problem_message(p) for key, p in state.page_errors(page).items()} if show_errors else {}
+    definition = survey_round.definition
+    errors = {key: question_problem_message(definition, key, p) for key, p in state.page_errors(page).items()} if show_errors else {}
     return render_template(
         "responses/form.html",
         survey_round=survey_round,
