@@ -37,10 +37,18 @@ def load_definition(path: str | Path) -> Definition:
     path = Path(path)
     try:
         raw = path.read_text(encoding="utf-8")
-        data = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise DefinitionError(path.name, [f"cannot be read: {error}"]) from error
-    return parse_definition(data, path.name)
+    return parse_definition_text(raw, path.name)
+
+
+def parse_definition_text(raw: str, source: str) -> Definition:
+    """Parse and validate a definition written in JSON (a source ending in .json) or YAML."""
+    try:
+        data = json.loads(raw) if source.endswith(".json") else yaml.safe_load(raw)
+    except (ValueError, yaml.YAMLError) as error:
+        raise DefinitionError(source, [f"cannot be read: {error}"]) from error
+    return parse_definition(data, source)
 
 
 def parse_definition(data, source: str = "definition") -> Definition:

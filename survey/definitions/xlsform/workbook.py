@@ -105,8 +105,8 @@ def read_workbook(data: bytes, filename: str) -> Workbook:
     suffix = Path(filename).suffix.lower()
     if suffix not in XLSFORM_SUFFIXES:
         raise WorkbookError([Problem("unsupported_file", {"suffix": suffix or filename})])
-    if len(data) > MAX_BYTES:
-        raise WorkbookError([Problem("file_too_large", {"size": _mb(len(data)), "max": _mb(MAX_BYTES)})])
+    if too_large := size_problem(len(data)):
+        raise WorkbookError([too_large])
     extra, raw_texts = {}, {}
     # Opening a file that is not what it claims raises anything from zipfile, lxml, xlrd or
     # openpyxl; whatever it is, the admin needs one clear sentence, not a traceback.
@@ -145,8 +145,8 @@ def _check_xlsx(data: bytes) -> tuple[dict, dict]:
         raise WorkbookError([Problem("not_a_workbook", {"detail": "not an .xlsx file"})])
     with zipfile.ZipFile(BytesIO(data)) as archive:
         unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise WorkbookError([Problem("file_too_large", {"size": _mb(unpacked), "max": _mb(MAX_UNPACKED_BYTES)})])
+    if too_large := size_problem(unpacked, MAX_UNPACKED_BYTES):
+        raise WorkbookError([too_large])
     workbook = openpyxl.load_workbook(BytesIO(data), data_only=False)
     problems, extra, raw_texts = [], {}, {}
     for sheet in _form_sheets(workbook.worksheets, lambda ws: ws.title):
@@ -229,6 +229,11 @@ def _written_name(book: dict, name: str) -> str:
     if name == "survey" and len(names) == 1:
         return names[0]
     return next((n for n in names if n.lower() == name), name)
+
+
+def size_problem(size: int, limit: int = MAX_BYTES) -> Problem | None:
+    """A file (or its unpacked content) over the limit: refused before anything reads it."""
+    return Problem("file_too_large", {"size": _mb(size), "max": _mb(limit)}) if size > limit else None
 
 
 def _mb(size: int) -> str:
