@@ -176,7 +176,8 @@ def _question_problems(definition: Definition, q: Question, section_of: dict[str
         if (clause.any_of is None) == (clause.answered is None):
             yield "each show_if clause needs exactly one of 'any_of' or 'answered'"
         source = definition.question(clause.question)
-        known = source.kind.option_keys(source, definition) if source.options else set()
+        # Conditions compare chosen keys: options, grid cells, yes and no (a scale's answer is a number).
+        known = source.kind.stored_options(source, definition) if source.type != "scale" else set()
         for key in clause.any_of or ():
             if key not in known:
                 yield f"show_if: {key!r} is not an option of {clause.question!r}"

@@ -77,7 +77,7 @@ class QuestionRows:
             return self.number(row, base)
         long = LONG_TEXT_APPEARANCE in self.appearance(row)
         fields = self.constraint(row, "longtext" if long else "text")
-        return base and {**base, "type": "longtext" if long else "text", **fields}
+        return self.typed(base, {"type": "longtext" if long else "text", **fields})
 
     def common(self, row: Row, group, *, text: str = "label") -> dict | None:
         """Key, texts, ``required`` and condition of a question; also checks unsupported columns."""
@@ -149,7 +149,7 @@ class QuestionRows:
         kind = aliases.select[command]
         if command in aliases.select_from_file or kind == constants.SELECT_ONE_EXTERNAL or "." in list_name:
             if command in ("select_one_from_file", "select one from file") and list_name == AREA_FILE and not other:
-                return base and {**base, "type": "area", **self.no_constraint(row)}
+                return self.typed(base, {"type": "area", **self.no_constraint(row)})
             return self.problem("external_choices", row, "type", file=f"select_one_from_file {AREA_FILE}")
         if "${" in list_name or list_name not in self.lists:
             return self.problem("unknown_list", row, "type", list=list_name)
@@ -158,27 +158,25 @@ class QuestionRows:
             self.problem("unsupported_column", row, "choice_filter", column=self.survey.header("choice_filter"), value=choice_filter)
         if other and kind != constants.SELECT_ALL_THAT_APPLY:
             return self.problem("or_other_single", row, "type")
-        if base is None:
-            return None
         if kind == constants.SELECT_ONE:
-            names = [choice["key"] for choice in self.choices(list_name)]
-            if names == list(YES_NO):
-                return {**base, "type": "yesno", **self.no_constraint(row)}
+            if [choice["key"] for choice in self.choices(list_name)] == list(YES_NO):
+                return self.typed(base, {"type": "yesno", **self.no_constraint(row)})
             scale = self.scale(list_name) if SCALE_APPEARANCE in self.appearance(row) else None
-            question = {**base, "type": "scale", **scale} if scale else {**base, "type": "single", "options": self.options(list_name)}
-            return {**question, **self.no_constraint(row)}
-        self.list_of[base["key"]] = list_name
+            own = {"type": "scale", **scale} if scale else {"type": "single", "options": self.options(list_name)}
+            return self.typed(base, {**own, **self.no_constraint(row)})
+        if row.name:
+            self.list_of[row.name] = list_name
         if kind == constants.SELECT_ALL_THAT_APPLY:
-            return {**base, "type": "multiple", "options": self.options(list_name), **({"other": True} if other else {}),
-                    **self.constraint(row, "multiple")}
-        return self.ranking(row, base, list_name, choice_filter)
+            return self.typed(base, {"type": "multiple", "options": self.options(list_name), **({"other": True} if other else {}),
+                                     **self.constraint(row, "multiple")})
+        return self.typed(base, self.ranking(row, list_name, choice_filter))
 
-    def ranking(self, row: Row, base: dict, list_name: str, choice_filter: str | None) -> dict | None:
-        question = {**base, "type": "ranking", **self.no_constraint(row)}
+    def ranking(self, row: Row, list_name: str, choice_filter: str | None) -> dict | None:
+        question = {"type": "ranking", **self.no_constraint(row)}
         if choice_filter:
             source = CHOICES_FROM.match(choice_filter.strip())
             name = source["name"] if source else None
-            if name not in self.questions or self.list_of.get(name) != list_name or name == base["key"]:
+            if name not in self.questions or self.list_of.get(name) != list_name or name == row.name:
                 return self.problem("choices_from", row, "choice_filter", expression=choice_filter)
             question["choices_from"] = name
         else:
@@ -191,6 +189,11 @@ class QuestionRows:
             return self.problem("pick", row, PICK, value=pick)
         question["pick"] = int(pick) if pick is not None else count
         return question
+
+    @staticmethod
+    def typed(base: dict | None, own: dict | None) -> dict | None:
+        """The question: what every question has, and what its type has (None if either failed)."""
+        return {**base, **own} if base is not None and own is not None else None
 
     def number(self, row: Row, base: dict | None) -> dict | None:
         question = {"type": "number", "min": -NUMBER_LIMIT, "max": NUMBER_LIMIT}
@@ -208,7 +211,7 @@ class QuestionRows:
             question.update(self.constraint(row, "number"))
         if (unit := self.texts.read(self.survey, row.number, row.cells, UNIT)) is not None:
             question["unit"] = unit
-        return base and {**base, **question}
+        return self.typed(base, question)
 
     def no_constraint(self, row: Row) -> dict:
         """Types without a constraint of their own: any constraint is a problem."""
@@ -254,9 +257,10 @@ class QuestionRows:
             if not re.fullmatch(KEY_PATTERN, key) or len(key) > 40:
                 self.problem("invalid_name", child, "name", name=child.name or "")
             contact_fields.append({"key": key, "label": label, "kind": kind})
-        if required := aliases.yes_no.get(self.survey.value(agree.cells, "bind", "required") or ""):
-            base = base and {**base, "required": required}
-        return base and {**base, "type": "consent", "statement": statement, "fields": contact_fields}
+        own = {"type": "consent", "statement": statement, "fields": contact_fields}
+        if aliases.yes_no.get(self.survey.value(agree.cells, "bind", "required") or ""):
+            own["required"] = True
+        return self.typed(base, own)
 
     def only_columns(self, row: Row, *allowed: str) -> None:
         """Rows inside a grid or contact group take no conditions, constraints or others of their own."""

@@ -189,7 +189,7 @@ class FormReader(QuestionRows):
         key = name if name and name not in self.section_rows else None
         while key is None or key in self.section_rows:
             key, number = f"{base}_{number}", number + 1
-        self.section_rows[key] = group.row.number if group else row.number
+        self.section_rows[key] = row.number  # the row that opened the page
         self.current = {"key": key, "title": group.title if group else None, "questions": []}
         self.sections.append(self.current)
 
