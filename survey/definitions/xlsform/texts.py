@@ -86,7 +86,7 @@ class Texts:
             if code in self.languages and row.get(header) and code not in by_code:
                 by_code[code] = row[header]
         if not by_code:
-            if required:
+            if required and self.languages:  # with no language at all, the columns' problems say why
                 self.problems.append(Problem(missing, {}, sheet.name, number, sheet.header(*path)))
             return None
         for code in self.languages:
