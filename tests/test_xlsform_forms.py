@@ -3,8 +3,15 @@ with problems that name the sheet, row and column of exactly what the app does n
 
 from __future__ import annotations
 
+from io import BytesIO
+
+import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from xlsforms import places, problems, read, xlsx
+
+from survey.definitions import DefinitionError
 
 SETTINGS_EN = """
 | settings |
@@ -393,3 +400,48 @@ def test_workbook_without_settings_takes_its_key_from_the_file_name():
 | | integer | age | Age |
 """), "Buurt Peiling 2027.xlsx")
     assert definition.key == "buurt-peiling-2027"
+
+
+SMALL_FORM = xlsx("""
+| survey |
+| | type | name | label::English (en) | label::Nederlands (nl) | relevant | constraint | appearance | choice_filter | pick |
+| | note | welcome | Welcome | Welkom | | | | | |
+| | begin group | one | One | Een | | | field-list | | |
+| | select_multiple act or_other | act | Activities? | Activiteiten? | | count-selected(.) <= 2 | | | |
+| | integer | age | Age | Leeftijd | | . >= 0 and . <= 120 | | | |
+| | end group | | | | | | | | |
+| | begin group | two | Two | Twee | ${age} != '' | | | | |
+| | rank act | top | Top | Top | | | | selected(${act}, name) | 1 |
+| | begin group | when | When? | Wanneer? | | | table-list | | |
+| | select_multiple act | when_mon | Monday | Maandag | | | | | |
+| | end group | | | | | | | | |
+| | end group | | | | | | | | |
+| choices |
+| | list_name | name | label::English (en) | label::Nederlands (nl) |
+| | act | cook | Cook | Koken |
+| | act | quiz | Quiz | Quiz |
+| settings |
+| | form_id | default_language |
+| | small | Nederlands (nl) |
+""")
+NASTY = ["", "begin group", "end group", "begin repeat", "end group", "${act}", "${nope} = 'x'", "select_one nope", "rank act",
+         "note", "acknowledge", "range", "yes", "0", "-1", "x" * 300, "selected(${act}, 'cook') and ${age} = ''", ". >= 3",
+         "not(", "${", "'", "label::Klingon", "default", "table-list", "likert", "calculate", "a b", "1.5", "Polski (pl)", "=1+1"]
+
+
+def test_the_form_edited_below_loads_as_it_is():
+    assert [[q.key for q in s.questions] for s in read(SMALL_FORM).sections] == [["act", "age"], ["top", "when"]]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(1, 16), st.integers(1, 10), st.sampled_from(NASTY)), min_size=1, max_size=4))
+def test_any_edit_of_a_form_loads_or_is_refused_with_placed_problems(edits):
+    book = openpyxl.load_workbook(BytesIO(SMALL_FORM))
+    for sheet, row, column, value in edits:
+        book.worksheets[sheet].cell(row, column).value = value
+    out = BytesIO()
+    book.save(out)
+    try:
+        read(out.getvalue())
+    except DefinitionError as error:
+        assert error.details and all(problem.message for problem in error.details)
