@@ -103,7 +103,7 @@ class FormReader(QuestionRows):
             if aliases.yes_no.get(self.survey.value(cells, "disabled") or ""):
                 continue
             kind = " ".join((self.survey.value(cells, "type") or "").split())
-            row = Row(number, cells, aliases._type_alias_map.get(kind, kind), self.survey.value(cells, "name"))
+            row = Row(number, cells, kind, self.survey.value(cells, "name"))
             if not kind:
                 if row.name or self.texts.read(self.survey, number, cells, "label"):
                     self.problem("missing_type", row, "type")
