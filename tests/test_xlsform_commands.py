@@ -10,7 +10,7 @@ from io import BytesIO
 import openpyxl
 import pytest
 from sqlalchemy import func, select
-from xlsforms import xlsx
+from xlsform_helpers import xlsx
 
 from survey.areas.models import Area
 from survey.definitions import DefinitionError

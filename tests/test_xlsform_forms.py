@@ -4,14 +4,17 @@ with problems that name the sheet, row and column of exactly what the app does n
 from __future__ import annotations
 
 from io import BytesIO
+from pathlib import Path
 
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from xlsforms import places, problems, read, xlsx
+from xlsform_helpers import places, problems, read, xlsx
 
 from survey.definitions import DefinitionError
+
+FIXTURES = Path(__file__).parent / "xlsforms"
 
 SETTINGS_EN = """
 | settings |
@@ -445,3 +448,11 @@ def test_any_edit_of_a_form_loads_or_is_refused_with_placed_problems(edits):
         read(out.getvalue())
     except DefinitionError as error:
         assert error.details and all(problem.message for problem in error.details)
+
+
+def test_an_xls_workbook_loads_and_its_merged_cells_are_refused():
+    definition = read((FIXTURES / "household.xls").read_bytes(), "household.xls")
+    assert (definition.key, list(definition.languages), definition.source_language) == ("wonen", ["en", "nl"], "nl")
+    assert [s.key for s in definition.sections] == ["home", "home_2"]
+    found = problems((FIXTURES / "household-merged.xls").read_bytes(), "household-merged.xls")
+    assert places(found) == {("merged_cells", "survey", 3, "label::Nederlands (nl)")} and found[0].params == {"cells": "D3:D4"}

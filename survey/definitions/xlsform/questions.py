@@ -16,7 +16,7 @@ from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 from pyxform.xls2json import RE_SELECT
 
 from ..problems import Problem
-from ..schema import KEY_PATTERN, OPTION_KEY_PATTERN
+from ..schema import KEY_PATTERN
 from .conditions import ExpressionError, fields_from_constraint, show_if_from_relevant
 from .conventions import (
     AREA_FILE,
@@ -79,7 +79,7 @@ class QuestionRows:
         fields = self.constraint(row, "longtext" if long else "text")
         return self.typed(base, {"type": "longtext" if long else "text", **fields})
 
-    def common(self, row: Row, group, *, text: str = "label") -> dict | None:
+    def common(self, row: Row, group) -> dict | None:
         """Key, texts, ``required`` and condition of a question; also checks unsupported columns."""
         survey = self.survey
         for path in UNSUPPORTED:
@@ -91,7 +91,7 @@ class QuestionRows:
         if (parameters := survey.value(row.cells, "parameters")) and row.type != "range":
             self.problem("unsupported_column", row, "parameters", column=survey.header("parameters"), value=parameters)
         key = self.key(row)
-        base = {"key": key, "text": self.texts.read(survey, row.number, row.cells, text, required=True)}
+        base = {"key": key, "text": self.texts.read(survey, row.number, row.cells, "label", required=True)}
         for name, path in (("hint", ("hint",)), ("required_message", ("bind", "jr:requiredMsg"))):
             if (value := self.texts.read(survey, row.number, row.cells, *path)) is not None:
                 base[name] = value
@@ -104,13 +104,13 @@ class QuestionRows:
             base["show_if"] = list(show_if)
         return base if key and base["text"] else None
 
-    def key(self, row: Row, pattern: str = KEY_PATTERN) -> str | None:
+    def key(self, row: Row) -> str | None:
         """The row's name as a question key, unique among the questions."""
         if not row.name:
             return self.problem("missing_name", row, "name")
-        if not re.fullmatch(pattern, row.name) or len(row.name) > 40:
+        if not re.fullmatch(KEY_PATTERN, row.name) or len(row.name) > 40:
             return self.problem("invalid_name", row, "name", name=row.name)
-        if row.name in self.questions and pattern == KEY_PATTERN:
+        if row.name in self.questions:
             return self.problem("duplicate_name", row, "name", name=row.name, other=self.questions[row.name])
         return row.name
 
@@ -225,7 +225,7 @@ class QuestionRows:
             return self.problem("unknown_list", row.children[0], "type", list=list_name)
         rows = []
         for child in row.children:
-            self.only_columns(child, "type", "name", "label")
+            self.only_columns(child)
             label = self.texts.read(self.survey, child.number, child.cells, "label", required=True)
             if self.key(child) is not None and label is not None:
                 rows.append({"key": part_key(row.name or "", child.name), "label": label})
@@ -239,18 +239,19 @@ class QuestionRows:
         """A group of ``acknowledge`` (the statement) and text fields: consent with contact details."""
         base = self.common(row, group)
         agree, *fields = row.children
-        self.only_columns(agree, "type", "name", "label", "required")
+        self.only_columns(agree, keep="required")
         statement = self.texts.read(self.survey, agree.number, agree.cells, "label", required=True)
         contact_fields = []
         for child in fields:
             if child.children or child.type not in ("text", "string"):
                 self.problem("consent_field", child, "type", type=child.type)
                 continue
-            relevant = (self.survey.value(child.cells, "bind", "relevant") or "").replace(" ", "")
-            if relevant and relevant != f"${{{agree.name}}}='OK'":
+            # ODK asks for the details only after the agreement; the app drops details typed without it.
+            relevant = self.survey.value(child.cells, "bind", "relevant") or ""
+            if relevant and relevant.replace(" ", "") != f"${{{agree.name}}}='OK'":
                 self.problem("unsupported_column", child, "bind", "relevant", column=self.survey.header("bind", "relevant"),
                              value=relevant)
-            self.only_columns(child, "type", "name", "label", "appearance", "relevant")
+            self.only_columns(child, keep="relevant")
             kind = next((CONTACT_KINDS[a] for a in self.appearance(child) if a in CONTACT_KINDS), "name")
             label = self.texts.read(self.survey, child.number, child.cells, "label", required=True)
             key = part_key(row.name or "", child.name or "")
@@ -262,11 +263,11 @@ class QuestionRows:
             own["required"] = True
         return self.typed(base, own)
 
-    def only_columns(self, row: Row, *allowed: str) -> None:
-        """Rows inside a grid or contact group take no conditions, constraints or others of their own."""
+    def only_columns(self, row: Row, keep: str | None = None) -> None:
+        """Rows inside a grid or contact group take no condition, constraint or the like of their own."""
         for path in (("bind", "relevant"), ("bind", "required"), ("bind", "constraint"), ("choice_filter",)):
             value = self.survey.value(row.cells, *path)
-            if value and path[-1] not in allowed:
+            if value and path[-1] != keep:
                 self.problem("unsupported_column", row, *path, column=self.survey.header(*path), value=value)
 
     def problem(self, code: str, row: Row, *column: str, **params) -> None:

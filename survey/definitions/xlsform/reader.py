@@ -82,9 +82,11 @@ class FormReader(QuestionRows):
         if self.survey is None:
             self.problems.append(Problem("no_survey_sheet"))
             return {}
-        if ("type",) not in self.survey.columns or not self.survey.rows:
-            self.problems.append(Problem("missing_column" if self.survey.rows else "empty_survey", {"column": "type"},
-                                         self.survey.name, 1 if self.survey.rows else None))
+        if not self.survey.rows:
+            self.problems.append(Problem("empty_survey", {}, self.survey.name))
+            return {}
+        if ("type",) not in self.survey.columns:
+            self.problems.append(Problem("missing_column", {"column": "type"}, self.survey.name, 1))
             return {}
         self._walk(self._tree(), None)
         head = self._head()
@@ -104,8 +106,8 @@ class FormReader(QuestionRows):
                 continue
             kind = " ".join((self.survey.value(cells, "type") or "").split())
             row = Row(number, cells, kind, self.survey.value(cells, "name"))
-            if not kind:
-                if row.name or self.texts.read(self.survey, number, cells, "label"):
+            if not kind:  # a row with neither type, name nor label is a comment, as in pyxform
+                if row.name or any(cells.get(header) for header in self.survey.translated("label").values()):
                     self.problem("missing_type", row, "type")
             elif end := RE_END_CONTROL.match(kind):
                 control = aliases.control[end["type"]]
@@ -198,6 +200,7 @@ class FormReader(QuestionRows):
         for section in self.sections:
             stem = section["key"].removesuffix("_section")
             if stem != section["key"] and stem in self.questions and stem not in self.section_rows:
+                self.section_rows[stem] = self.section_rows.pop(section["key"])
                 section["key"] = stem
 
     def _lists(self) -> dict[str, list[tuple[int, dict]]]:
@@ -277,11 +280,16 @@ class FormReader(QuestionRows):
         titles = {code: form_title or key for code in self.texts.languages}
         sheet = self.workbook.sheets.get("languages")
         if sheet is not None:
-            titles = {self.texts.source: form_title} if form_title else {}
+            titles, rows = ({self.texts.source: form_title} if form_title else {}), {}
             for number, cells in sheet.rows:
-                code = language_code(cells.get(sheet.header("language"), ""), self.texts.shipped)
+                written = sheet.value(cells, "language") or ""
+                code = language_code(written, self.texts.shipped)
+                if code is None and written:
+                    self.problems.append(Problem("unknown_language", {"value": written}, sheet.name, number,
+                                                 sheet.header("language")))
                 if code not in languages:
-                    continue
+                    continue  # a language offered for translating, not translated yet
+                rows[code] = number
                 review = sheet.value(cells, "review")
                 if review and review not in ("source", "draft", "reviewed"):
                     self.problems.append(Problem("invalid_review", {"value": review}, sheet.name, number, sheet.header("review")))
@@ -291,8 +299,8 @@ class FormReader(QuestionRows):
                     titles[code] = title
             for code in languages:
                 if not titles.get(code):
-                    self.problems.append(Problem("missing_title", {"language": column_language(code)}, sheet.name, None,
-                                                 sheet.header("title")))
+                    self.problems.append(Problem("missing_title", {"language": column_language(code)}, sheet.name,
+                                                 rows.get(code), sheet.header("title")))
         return {"key": key, "source_language": self.texts.source, "languages": languages,
                 "title": {code: titles.get(code) for code in languages}}
 

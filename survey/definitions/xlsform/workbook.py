@@ -181,9 +181,9 @@ def _check_xls(data: bytes) -> dict:
     for sheet in _form_sheets(book.sheets(), lambda s: s.name):
         headers = [_header(value) for value in (sheet.row_values(0) if sheet.nrows else [])]
         problems += _duplicate_headers(sheet.name, headers)
-        for first_row, _, first_col, _ in sheet.merged_cells:
-            problems.append(Problem("merged_cells", {"cells": f"{xlrd.colname(first_col)}{first_row + 1}"}, sheet.name,
-                                    first_row + 1, _column_at(headers, first_col)))
+        for first_row, end_row, first_col, end_col in sheet.merged_cells:  # the ends are exclusive
+            cells = f"{xlrd.colname(first_col)}{first_row + 1}:{xlrd.colname(end_col - 1)}{end_row}"
+            problems.append(Problem("merged_cells", {"cells": cells}, sheet.name, first_row + 1, _column_at(headers, first_col)))
         if sheet.name.lower() == LANGUAGES:
             rows = [{h: str(v).strip() for h, v in zip(headers, sheet.row_values(r)) if h and str(v).strip()}
                     for r in range(1, sheet.nrows)]
