@@ -12,7 +12,7 @@ import pytest
 from pyxform.xls2xform import convert
 from xlsform_helpers import SHIPPED, places, problems, read, xlsx
 
-from survey.definitions import DefinitionError, load_definition
+from survey.definitions import DefinitionError, load_definition, parse_definition
 from survey.definitions.loader import texts
 from survey.definitions.xlsform import write_xlsform
 from survey.definitions.xlsform.languages import column_language
@@ -211,3 +211,58 @@ def test_every_problem_of_a_form_is_listed_at_once():
         ("missing_translation", "survey", 3, "label::Nederlands (nl)"), ("unknown_list", "survey", 4, "type"),
         ("condition_reference", "survey", 4, "relevant"), ("unsupported_type", "survey", 5, "type"),
     }
+
+
+def _text(nl: str, en: str | None = None) -> dict:
+    return {"nl": nl, "en": en or f"{nl} (en)"}
+
+
+# A definition with every question type and field the format has, to show the workbook keeps them all.
+EVERY_TYPE = {
+    "key": "every-type", "source_language": "nl",
+    "languages": {"nl": {"review": "source"}, "en": {"review": "reviewed"}},
+    "title": _text("Alles"), "intro": _text("Welkom"),
+    "sections": [
+        {"key": "first", "title": _text("Eerst"), "intro": _text("Over jou"), "questions": [
+            {"key": "area", "type": "area", "text": _text("Buurt")},
+            {"key": "owner", "type": "yesno", "text": _text("Eigen huis?"), "required": True,
+             "required_message": _text("Zeg ja of nee")},
+            {"key": "mood", "type": "scale", "text": _text("Hoe gaat het?"), "min": 0, "max": 4,
+             "min_label": _text("Slecht"), "max_label": _text("Goed")},
+            {"key": "age", "type": "number", "text": _text("Leeftijd"), "min": 14, "max": 120, "unit": _text("jaar", "years")},
+            {"key": "sports", "type": "multiple", "text": _text("Sport"), "other": True, "exclusive": ["none"], "max_choices": 3,
+             "options": [{"key": "swim", "label": _text("Zwemmen"), "image": "swim.png"}, {"key": "1", "label": _text("Een")},
+                         {"key": "none", "label": _text("Geen")}]},
+            {"key": "often", "type": "single", "text": _text("Hoe vaak?"), "hint": _text("Eén antwoord"),
+             "options": [{"key": "weekly", "label": _text("Elke week")}, {"key": "never", "label": _text("Nooit")}]},
+        ]},
+        {"key": "second", "title": _text("Dan"), "questions": [
+            {"key": "top", "type": "ranking", "text": _text("Top"), "choices_from": "sports", "pick": 2,
+             "show_if": [{"question": "sports", "any_of": ["swim", "1"]}, {"question": "owner", "any_of": ["yes"]}]},
+            {"key": "order", "type": "ranking", "text": _text("Volgorde"), "pick": 1,
+             "options": [{"key": "a", "label": _text("A")}, {"key": "b", "label": _text("B")}]},
+            {"key": "slots", "type": "grid", "text": _text("Wanneer?"), "required": True,
+             "rows": [{"key": "mon", "label": _text("Maandag")}], "columns": [{"key": "am", "label": _text("Ochtend")}]},
+            {"key": "why", "type": "text", "text": _text("Waarom?"), "max_length": 80,
+             "show_if": [{"question": "often", "answered": False}]},
+            {"key": "story", "type": "longtext", "text": _text("Vertel"), "show_if": [{"question": "age", "answered": True}]},
+        ]},
+        {"key": "third", "title": _text("Tot slot"), "questions": [
+            {"key": "why_not", "type": "text", "text": _text("Waarom niet?"), "show_if": [{"question": "slots", "any_of": ["mon:am"]}]},
+            {"key": "contact", "type": "consent", "text": _text("Contact?"), "required": True, "statement": _text("Akkoord"),
+             "show_if": [{"question": "often", "any_of": ["weekly"]}],
+             "fields": [{"key": "who", "kind": "name", "label": _text("Naam")}, {"key": "mail", "kind": "email", "label": _text("Mail")},
+                        {"key": "tel", "kind": "phone", "label": _text("Telefoon")}]},
+        ]},
+    ],
+}
+
+
+def test_every_type_and_field_comes_back_and_converts():
+    definition = parse_definition(EVERY_TYPE)
+    data = write_xlsform(definition, version=3, yes_no={"nl": ("Ja", "Nee")})
+    assert read(data, "every.xlsx") == definition
+    result = convert(data, warnings=[], file_type=".xlsx")
+    assert "<value>Ja</value>" in result.xform and "<value>Yes</value>" in result.xform  # the app's words
+    if shutil.which("java"):
+        convert(data, warnings=[], validate=True, file_type=".xlsx")
