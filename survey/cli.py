@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from .extensions import db
 
 areas_cli = AppGroup("areas", help="Import districts, neighbourhoods, venues and postcodes.")
-surveys_cli = AppGroup("surveys", help="Load survey definitions and open rounds.")
+surveys_cli = AppGroup("surveys", help="Load survey definitions (YAML, JSON or XLSForm), export them, and open rounds.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
 
 
