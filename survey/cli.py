@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from .extensions import db
 
 areas_cli = AppGroup("areas", help="Import districts, neighbourhoods, venues and postcodes.")
-surveys_cli = AppGroup("surveys", help="Load survey definitions and open rounds.")
+surveys_cli = AppGroup("surveys", help="Load survey definitions (YAML, JSON or XLSForm), export them, and open rounds.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
 
 
@@ -104,7 +104,7 @@ def import_postcodes(path):
 @click.option("--area", "areas", multiple=True, help="Neighbourhood or district key; all when left out.")
 @click.option("--language", "languages", multiple=True, help="Language the round offers; all of the survey's when left out.")
 def load_survey(path, round_key, opens, closes, areas, languages):
-    """Validate a survey definition file (YAML or JSON) and store it as a version."""
+    """Validate a survey file (YAML, JSON, or XLSForm .xlsx/.xls/.csv) and store it as a version."""
     from .definitions import DefinitionError
     from .surveys.services import RoundError, load_survey_file, open_round
 
@@ -122,6 +122,26 @@ def load_survey(path, round_key, opens, closes, areas, languages):
     except RoundError as error:
         _fail(str(error))
     db.session.commit()
+
+
+@surveys_cli.command("export")
+@click.argument("key")
+@click.option("--version", "number", type=click.IntRange(1), help="The version number (default: the latest).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="The .xlsx file to write.")
+def export_survey(key, number, output):
+    """Write a stored survey version as an XLSForm workbook (.xlsx), with a column per language.
+
+    Change it in Excel, or fill an empty language column, and load it again as the next version.
+    """
+    from .surveys.files import xlsform_of
+    from .surveys.queries import survey_version
+
+    version = survey_version(key, number)
+    if version is None:
+        _fail(f"no survey {key!r}" + (f" with version {number}" if number else ""))
+    Path(output).write_bytes(xlsform_of(version))
+    click.echo(f"Survey {key} version {version.number} written to {output}.")
 
 
 @users_cli.command("create")

@@ -17,8 +17,8 @@ from sqlalchemy import delete, func, insert, select, text
 
 from .definitions import Definition
 from .extensions import db
-from .responses.models import Answer, Channel, Response
-from .responses.services import RECORD_KEYS
+from .responses.models import RECORD_KEYS, Answer, Channel, Response
+
 
 CHUNK = 20_000
 # Roughly how often a resident who answers a question chooses each kind of answer.

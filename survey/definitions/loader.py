@@ -5,22 +5,28 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from .problems import Problem, as_problem
 from .schema import Definition, Question, Text
 
 
 class DefinitionError(Exception):
-    """A definition that cannot be loaded; ``problems`` holds one line per problem, with its place."""
+    """A definition that cannot be loaded.
 
-    def __init__(self, source: str, problems: list[str]):
+    ``problems`` holds one English line per problem, with its place; ``details`` the same problems
+    as :class:`Problem` (code, parameters, cell), for a page that shows them in another language.
+    """
+
+    def __init__(self, source: str, problems: Sequence[str | Problem]):
         self.source = source
-        self.problems = problems
-        super().__init__(f"{source}: {len(problems)} problem(s)\n" + "\n".join(f"  - {p}" for p in problems))
+        self.details = [as_problem(p) for p in problems]
+        self.problems = [str(p) for p in self.details]
+        super().__init__(f"{source}: {len(problems)} problem(s)\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
 def load_definition(path: str | Path) -> Definition:
@@ -31,10 +37,18 @@ def load_definition(path: str | Path) -> Definition:
     path = Path(path)
     try:
         raw = path.read_text(encoding="utf-8")
-        data = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise DefinitionError(path.name, [f"cannot be read: {error}"]) from error
-    return parse_definition(data, path.name)
+    return parse_definition_text(raw, path.name)
+
+
+def parse_definition_text(raw: str, source: str) -> Definition:
+    """Parse and validate a definition written in JSON (a source ending in .json) or YAML."""
+    try:
+        data = json.loads(raw) if source.endswith(".json") else yaml.safe_load(raw)
+    except (ValueError, yaml.YAMLError) as error:
+        raise DefinitionError(source, [f"cannot be read: {error}"]) from error
+    return parse_definition(data, source)
 
 
 def parse_definition(data, source: str = "definition") -> Definition:
@@ -87,6 +101,10 @@ def _has(node, step) -> bool:
     return (isinstance(node, dict) and step in node) or (isinstance(node, list) and isinstance(step, int) and step < len(node))
 
 
+# The texts of a question, in the order translators see them.
+QUESTION_TEXTS = ("text", "hint", "required_message", "min_label", "max_label", "unit", "statement")
+
+
 def texts(definition: Definition) -> Iterator[tuple[str, Text | None]]:
     """Every translatable text with a stable id, such as ``question.activities.option.cooking``."""
     yield "title", definition.title
@@ -96,7 +114,7 @@ def texts(definition: Definition) -> Iterator[tuple[str, Text | None]]:
         yield f"section.{section.key}.intro", section.intro
         for q in section.questions:
             base = f"question.{q.key}"
-            for name in ("text", "hint", "min_label", "max_label", "unit", "statement"):
+            for name in QUESTION_TEXTS:
                 yield f"{base}.{name}", getattr(q, name)
             for group in ("options", "rows", "columns", "fields"):
                 for item in getattr(q, group) or ():
@@ -158,7 +176,8 @@ def _question_problems(definition: Definition, q: Question, section_of: dict[str
         if (clause.any_of is None) == (clause.answered is None):
             yield "each show_if clause needs exactly one of 'any_of' or 'answered'"
         source = definition.question(clause.question)
-        known = source.kind.option_keys(source, definition) if source.options else set()
+        # Conditions compare chosen keys: options, grid cells, yes and no (a scale's answer is a number).
+        known = source.kind.stored_options(source, definition) if source.type != "scale" else set()
         for key in clause.any_of or ():
             if key not in known:
                 yield f"show_if: {key!r} is not an option of {clause.question!r}"

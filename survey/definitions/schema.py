@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+# Option keys may also start with a digit: survey tools often code choices 1, 2, 3 (XLSForm, SPSS).
+OPTION_KEY_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 SURVEY_KEY_PATTERN = r"^[a-z][a-z0-9-]*$"
 
 # A text in every language of the survey: {"nl": "...", "en": "..."}.
@@ -31,8 +33,10 @@ class LanguageInfo(Strict):
 
 
 class Option(Strict):
-    key: str = Field(pattern=KEY_PATTERN, max_length=40)
+    key: str = Field(pattern=OPTION_KEY_PATTERN, max_length=40)
     label: Text
+    # A picture beside the label: a file name, as XLSForm's ``image`` column holds it (kept, not shown yet).
+    image: str | None = Field(default=None, pattern=r"^[^/\\]+$", max_length=200)
 
 
 class ContactField(Strict):
@@ -65,6 +69,7 @@ class Question(Strict):
     text: Text
     hint: Text | None = None
     required: bool = False
+    required_message: Text | None = None  # instead of the app's own "Please answer this question."
     show_if: tuple[Clause, ...] | None = None
     # Fields of particular types; which ones a type needs is checked by the type itself.
     options: tuple[Option, ...] | None = None

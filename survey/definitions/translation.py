@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po, write_po
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from .loader import DefinitionError, load_definition, parse_definition, texts
+from .loader import QUESTION_TEXTS, DefinitionError, load_definition, parse_definition, texts
 
 REFERENCE_LANGUAGE = "en"
 
@@ -121,7 +121,7 @@ def _text_nodes(document):
                 yield f"section.{section['key']}.{name}", section[name]
         for question in section["questions"]:
             base = f"question.{question['key']}"
-            for name in ("text", "hint", "min_label", "max_label", "unit", "statement"):
+            for name in QUESTION_TEXTS:
                 if question.get(name) is not None:
                     yield f"{base}.{name}", question[name]
             for group in ("options", "rows", "columns", "fields"):

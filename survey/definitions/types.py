@@ -92,6 +92,10 @@ class QuestionType:
     def option_keys(self, question, definition) -> set[str]:
         return {option.key for option in definition.options_of(question)}
 
+    def stored_options(self, question, definition) -> set[str]:
+        """Every value the ``option`` of this question's stored rows can hold (none for texts)."""
+        return self.option_keys(question, definition)
+
 
 class AreaType(QuestionType):
     """The neighbourhood: preset by the link or the canvasser and stored on the response itself."""
@@ -249,6 +253,9 @@ class Scale(WholeNumber):
         # The point of the scale is also an option, so that it counts like a choice.
         return [AnswerRow(question.key, option=str(value), number=value)]
 
+    def stored_options(self, question, definition):
+        return {str(point) for point in range(question.min, question.max + 1)}
+
 
 class YesNo(QuestionType):
     name = "yesno"
@@ -263,6 +270,9 @@ class YesNo(QuestionType):
 
     def to_rows(self, question, value):
         return [AnswerRow(question.key, option="yes" if value else "no")]
+
+    def stored_options(self, question, definition):
+        return {"yes", "no"}
 
     def from_rows(self, question, rows):
         return rows[0].option == "yes" if rows else None
@@ -298,6 +308,9 @@ class Grid(QuestionType):
 
     def cells(self, question) -> set[str]:
         return {f"{row.key}:{column.key}" for row in question.rows for column in question.columns}
+
+    def stored_options(self, question, definition):
+        return self.cells(question)
 
     def parse(self, question, definition, form, answers):
         chosen = list(dict.fromkeys(v for v in form.getlist(field_name(question)) if v))

@@ -1,6 +1,7 @@
 """The resident-facing sentence for each problem code a question type can report."""
 
 from ..i18n_lazy import _
+from ..main import survey_text
 
 
 def problem_message(problem) -> str:
@@ -23,3 +24,9 @@ def problem_message(problem) -> str:
         "age_needed": _("Please say whether you are %(age)s or older.", age=problem.params.get("age")),
     }
     return messages.get(problem.code, _("Please check this answer."))
+
+
+def question_problem_message(definition, key: str, problem) -> str:
+    """As :func:`problem_message`; a missing answer gets the survey's own words where it has them."""
+    own = definition.question(key).required_message if problem.code == "required" else None
+    return survey_text(definition, own) if own else problem_message(problem)

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 
 from sqlalchemy import BigInteger, Enum, ForeignKey, Index, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..models import BigId, enum_values, random_id
+
+
+RECORD_KEYS = 1 << 32  # record keys of the cell-key method are 0 <= key < 2^32
 
 
 class Channel(enum.StrEnum):
@@ -49,7 +53,7 @@ class Response(db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     # The secret random key of the cell-key method (dashboards/perturbation.py): the key of a
     # published count is the sum of the keys of the responses it counts.
-    cell_key: Mapped[int] = mapped_column(BigInteger)
+    cell_key: Mapped[int] = mapped_column(BigInteger, default=lambda: secrets.randbelow(RECORD_KEYS))
     # The dashboard release that first counted this response; ``None`` while it waits for one.
     release_id: Mapped[int | None] = mapped_column(ForeignKey("dashboard_release.id", ondelete="SET NULL"), index=True)
 

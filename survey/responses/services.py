@@ -30,7 +30,6 @@ AGE_QUESTION = "age_group"
 # The receipt code is hashed under a different key for each table that holds it (and sealed
 # items of the same kinds use the same words).
 RESPONSE, CONTACT = "response", "contact"
-RECORD_KEYS = 1 << 32  # a response's secret record key for the cell-key method (dashboards/perturbation.py)
 
 
 def new_receipt_code() -> str:
@@ -120,7 +119,6 @@ def store_response(
         day=day or dt.date.today(),
         age_group=answers.get(AGE_QUESTION) if isinstance(answers.get(AGE_QUESTION), str) else None,
         receipt_hash=hashed_receipt or receipt_hash(code),
-        cell_key=secrets.randbelow(RECORD_KEYS),
     )
     if contact is not None and code is not None:
         seal_contact(survey_round, area, contact, language, code)

@@ -20,7 +20,7 @@ from ..surveys.queries import round_by_key
 from . import tickets
 from .flow import FormState
 from .forms import NextResidentForm, ReceiptForm, SurveyPageForm
-from .messages import problem_message
+from .messages import question_problem_message
 from .models import Channel
 from .services import delete_by_receipt, find_by_receipt, store_response
 
@@ -118,7 +118,9 @@ def _int_in(raw, low: int, high: int) -> int:
 
 def _render_page(survey_round, area, form, state: FormState, page: int, *, show_errors: bool, ticket: str,
                  wait_minutes: int | None = None):
-    errors = {key: problem_message(p) for key, p in state.page_errors(page).items()} if show_errors else {}
+    definition = survey_round.definition
+    errors = ({key: question_problem_message(definition, key, p) for key, p in state.page_errors(page).items()}
+              if show_errors else {})
     return render_template(
         "responses/form.html",
         survey_round=survey_round,

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import SurveyRound
+from .models import Survey, SurveyRound, SurveyVersion
 
 
 def round_by_key(key: str) -> SurveyRound | None:
@@ -23,3 +23,11 @@ def open_rounds(today: dt.date | None = None) -> list[SurveyRound]:
             .order_by(SurveyRound.opens_on.desc())
         )
     )
+
+
+def survey_version(survey_key: str, number: int | None = None) -> SurveyVersion | None:
+    """A stored version of a survey: ``number``, or the latest when it is ``None``."""
+    query = select(SurveyVersion).join(Survey).where(Survey.key == survey_key)
+    if number is not None:
+        return db.session.scalar(query.where(SurveyVersion.number == number))
+    return db.session.scalar(query.order_by(SurveyVersion.number.desc()).limit(1))

@@ -8,9 +8,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from ..areas.models import Area, AreaKind
-from ..definitions import Definition, load_definition
+from ..definitions import Definition
 from ..definitions.loader import checksum
 from ..extensions import db
+from ..responses.models import Answer, Response
+from .files import definition_from_upload
 from .models import Survey, SurveyRound, SurveyVersion
 
 
@@ -42,8 +44,9 @@ def store_definition(definition: Definition) -> tuple[SurveyVersion, bool]:
 
 
 def load_survey_file(path: str | Path) -> tuple[SurveyVersion, bool]:
-    """Validate a definition file and store it (see :func:`store_definition`)."""
-    return store_definition(load_definition(path))
+    """Validate a definition file (YAML, JSON or XLSForm) and store it (see :func:`store_definition`)."""
+    path = Path(path)
+    return store_definition(definition_from_upload(path.name, path.read_bytes()))
 
 
 def open_round(
@@ -56,8 +59,12 @@ def open_round(
 ) -> SurveyRound:
     """Create a round, or move an existing one (with that key) to this version and these settings.
 
+    A round that has responses moves to another version only when that version still has every
+    question and option answered so far, so that no answer drops out of the dashboards.
+
     :param area_keys: neighbourhoods or districts; all neighbourhoods when empty.
-    :raise RoundError: for closing before opening, unknown areas or languages the survey lacks.
+    :raise RoundError: for closing before opening, unknown areas or languages the survey lacks,
+        or a move that would lose answers.
     """
     if closes_on < opens_on:
         raise RoundError("a round cannot close before it opens")
@@ -71,12 +78,50 @@ def open_round(
     if survey_round is None:
         survey_round = SurveyRound(key=key)
         db.session.add(survey_round)
+    elif survey_round.version is not version:
+        _check_move(survey_round, version)
     survey_round.version = version
     survey_round.opens_on, survey_round.closes_on = opens_on, closes_on
     survey_round.languages = languages
     survey_round.areas = areas
     db.session.flush()
     return survey_round
+
+
+def _check_move(survey_round: SurveyRound, version: SurveyVersion) -> None:
+    """Refuse to move a round with responses to a version that lacks what they answered."""
+    responses = db.session.scalar(select(func.count()).select_from(Response).where(Response.round_id == survey_round.id))
+    if not responses:
+        return
+    answered = db.session.execute(
+        select(Answer.question, Answer.option).join(Response).where(Response.round_id == survey_round.id).distinct()
+    ).all()
+    lost = lost_answers(survey_round.version.definition, version.definition, answered)
+    if lost:
+        shown = ", ".join(lost[:8]) + (f" and {len(lost) - 8} more" if len(lost) > 8 else "")
+        raise RoundError(
+            f"round {survey_round.key} has {responses} responses to survey version {survey_round.version.number}, "
+            f"and version {version.number} lacks what they answered ({shown}): moving the round would drop those "
+            f"answers from its dashboards. The round keeps version {survey_round.version.number}; to ask version "
+            f"{version.number}, open a new round with another key (--round {survey_round.key}-2)."
+        )
+
+
+def lost_answers(old: Definition, new: Definition, answered) -> list[str]:
+    """What of the ``(question, option)`` pairs answered under ``old`` the ``new`` version lacks."""
+    new_keys = {q.key for q in new.questions()}
+    old_types = {q.key: q.type for q in old.questions()}
+    lost: dict[str, None] = {}
+    for question_key, option in answered:
+        if question_key not in new_keys:
+            lost.setdefault(f"question {question_key!r}")
+            continue
+        question = new.question(question_key)
+        if old_types.get(question_key, question.type) != question.type:
+            lost.setdefault(f"question {question_key!r} (now of type {question.type!r})")
+        elif option is not None and option not in question.kind.stored_options(question, new):
+            lost.setdefault(f"option {option!r} of {question_key!r}")
+    return sorted(lost)
 
 
 def _neighbourhoods(keys: list[str]) -> list[Area]:
