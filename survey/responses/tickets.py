@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 import time
 
-from flask import current_app, session
+from flask import current_app, g, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
 SALT = "resident-form-ticket"
@@ -52,4 +52,7 @@ def started_at(ticket: str | None) -> float | None:
 def next_resident() -> None:
     """Forget the current resident: every page of theirs still in the browser becomes stale."""
     session.pop(_EPOCH, None)
-    session.pop("csrf_token", None)  # Flask-WTF makes a new one for the next form
+    # A new CSRF token for the next form; Flask-WTF also keeps the request's token in ``g``.
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field, None)
+    g.pop(field, None)

@@ -74,8 +74,9 @@ def _sign_in(page, live_server, email, lang="en"):
 
 
 def _wait_for_charts(page):
-    page.wait_for_selector("#chart-activities[data-rendered=true] svg", timeout=20_000)
-    page.wait_for_selector("#chart-when[data-rendered=true] svg", timeout=20_000)
+    # Generous: the first page parses half a megabyte of plotly on a busy two-core machine.
+    page.wait_for_selector("#chart-activities[data-rendered=true] svg", timeout=60_000)
+    page.wait_for_selector("#chart-when[data-rendered=true] svg", timeout=60_000)
 
 
 def _total(page) -> str:

@@ -222,13 +222,19 @@
     return next >= 0 && next < sections.length ? next : index;
   }
 
-  function show(index, focus) {
-    current = Math.max(0, Math.min(index, sections.length - 1));
-    sections.forEach((section, i) => { section.hidden = i !== current; });
+  // "Next" or "Finish": an answer on this section can make a later one apply (the volunteer's
+  // contact details after "yes, I'll help"), so the buttons follow every change.
+  function showButtons() {
     const last = neighbour(current, 1) === current;
     form.querySelector("[data-step='-1']").hidden = neighbour(current, -1) === current;
     form.querySelector("[data-step='1']").hidden = last;
     form.querySelector("[data-finish]").hidden = !last;
+  }
+
+  function show(index, focus) {
+    current = Math.max(0, Math.min(index, sections.length - 1));
+    sections.forEach((section, i) => { section.hidden = i !== current; });
+    showButtons();
     if (focus) {
       const heading = sections[current].querySelector("h2");
       heading.tabIndex = -1;
@@ -249,8 +255,8 @@
     });
   });
 
-  form.addEventListener("input", (event) => { applyLogic(event.target); save(); });
-  form.addEventListener("change", (event) => { applyLogic(event.target); save(); });
+  form.addEventListener("input", (event) => { applyLogic(event.target); showButtons(); save(); });
+  form.addEventListener("change", (event) => { applyLogic(event.target); showButtons(); save(); });
   form.addEventListener("submit", (event) => event.preventDefault());
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden" && draft) save(); });
 
