@@ -5,16 +5,17 @@
 
 For each database it makes sure a round ``bench-2026`` (opened four months ago, so that answers
 spread over several months) holds ``--responses`` demo responses, loading what is missing (minutes)
-and counting them into the dashboard tally; a database that has them already is reused. It then
-times the summary of a neighbourhood, a district and the city, cold (no cached numbers in the
-process) and warm, each beside two floors:
+and releasing them (counting the tally and working out every published figure, perturbed and
+protected, for every area and filter); a database that has them already is reused. It then times
+the summary of a neighbourhood, a district and the city, cold (nothing cached in the process)
+and warm, unfiltered and with one filter of each kind, beside the floor:
 
-* raw floor: ``SELECT question, option, count(*) FROM answer JOIN response ... GROUP BY question,
-  option`` over the same area: the least any dashboard reading the answers could do;
-* tally floor: the same GROUP BY over the pre-aggregated tally the dashboards read.
+* floor: ``SELECT question, option, count(*) FROM answer JOIN response ... GROUP BY question,
+  option`` over the same area: the least any dashboard reading the answers could do.
 
-A summary is everything a page needs: freshness check, the counts, the privacy rules over the
-whole round, and the numbers per question (and responses per channel, language, age, month).
+A summary is everything a page needs: the release check, the published figures of the area and of
+the city it is compared with, and the numbers per question (and responses per channel, language,
+age, month). The work of the privacy rules is done once per release, timed separately.
 """
 
 from __future__ import annotations
@@ -50,10 +51,10 @@ def timed(call, repeat: int = 1) -> float:
 
 def prepare(app, round_key: str, responses: int) -> dict:
     from survey import demo
+    from survey.dashboards.releases import make_release
     from survey.responses.models import Response
     from survey.surveys.models import SurveyRound
     from survey.surveys.services import load_survey_file, open_round
-    from survey.dashboards.tally import ensure_fresh, rebuild
 
     info = {}
     with app.app_context():
@@ -73,20 +74,19 @@ def prepare(app, round_key: str, responses: int) -> dict:
                           progress=lambda done: print(f"    {done:,}", flush=True) if done % 200_000 == 0 else None)
             db.session.commit()
             info["load_s"] = time.perf_counter() - started
-            started = time.perf_counter()
-            rebuild(survey_round.id)
-            db.session.commit()
-            info["rebuild_s"] = time.perf_counter() - started
-        else:
-            started = time.perf_counter()
-            ensure_fresh(survey_round.id)
-            db.session.commit()
-            info["freshness_s"] = time.perf_counter() - started
+        # A release as the nightly one: every neighbourhood counted again, every figure worked out.
+        started = time.perf_counter()
+        make_release(survey_round, force=True, everything=True)
+        db.session.commit()
+        info["release_s"] = time.perf_counter() - started
         info["responses"] = db.session.scalar(select(func.count()).where(Response.round_id == survey_round.id))
         info["answers"] = db.session.scalar(text(
             "SELECT count(*) FROM answer a JOIN response r ON r.id = a.response_id WHERE r.round_id = :r"
         ).bindparams(r=survey_round.id))
     return info
+
+
+FILTERS = (("age_group", "age_27_45"), ("channel", "door"), ("language", "ar"), ("period", None))
 
 
 def measure(app, round_key: str, repeat: int) -> list[dict]:
@@ -99,31 +99,29 @@ def measure(app, round_key: str, repeat: int) -> list[dict]:
         g.lang = "nl"
         survey_round = round_by_key(round_key)
         tree = queries.round_tree(survey_round)
+        month = queries.dimension_values(survey_round, "period")[0]
         for kind, key in AREAS:
             area = area_by_key(key)
             hood_ids = [a.id for a in tree.values() if a.kind.value == "neighbourhood" and _within(a, key)]
             ids = ", ".join(str(i) for i in hood_ids)
 
-            def summary():
-                return service.dashboard_summary(survey_round, area, queries.Filter())
+            def summary(view=queries.Filter()):
+                return service.dashboard_summary(survey_round, area, view)
 
-            def cold():
+            def cold(view=queries.Filter()):
                 queries.clear_cache()
-                summary()
+                db.session.expire_all()
+                summary(view)
 
             cold_s = timed(cold, repeat)
             summary()
             warm = [timed(summary) for _ in range(max(3, repeat))]
             raw_sql = text(f"SELECT a.question, a.option, count(*) FROM answer a JOIN response r ON r.id = a.response_id "
                            f"WHERE r.round_id = :r AND r.area_id IN ({ids}) GROUP BY a.question, a.option")
-            tally_sql = text(f"SELECT question, option, rank, sum(n) FROM dashboard_tally WHERE round_id = :r AND dim = 'all' "
-                             f"AND area_id IN ({ids}) GROUP BY question, option, rank")
             raw_s = timed(lambda: db.session.execute(raw_sql.bindparams(r=survey_round.id)).all(), 2)
-            tally_s = timed(lambda: db.session.execute(tally_sql.bindparams(r=survey_round.id)).all(), 5)
-            filtered_s = timed(lambda: (queries.clear_cache(), service.dashboard_summary(
-                survey_round, area, queries.Filter("age_group", "age_27_45"))))
+            filtered = {dim: timed(lambda: cold(queries.Filter(dim, value or month)), repeat) for dim, value in FILTERS}
             rows.append({"area": f"{kind} ({key})", "cold": cold_s, "warm": statistics.median(warm), "raw": raw_s,
-                         "tally": tally_s, "filtered_cold": filtered_s})
+                         "filtered": filtered})
         db.session.rollback()
     return rows
 
@@ -138,15 +136,16 @@ def _within(area, key: str) -> bool:
 
 def report(name: str, info: dict, rows: list[dict]) -> None:
     print(f"\n{name}: {info['responses']:,} responses, {info['answers']:,} answer rows"
-          + "".join(f", {k} {v:.1f} s" for k, v in info.items() if k.endswith("_s")))
-    print(f"  {'summary of':<28}{'cold':>9}{'warm':>9}{'raw floor':>11}{'cold/raw':>10}{'tally floor':>13}{'cold/tally':>12}{'age filter cold':>17}")
+          + "".join(f", {k.removesuffix('_s')} {v:.1f} s" for k, v in info.items() if k.endswith("_s")))
+    print(f"  {'summary of':<28}{'cold':>9}{'warm':>9}{'floor':>10}{'cold/floor':>12}"
+          + "".join(f"{dim + ' cold':>17}" for dim, _ in FILTERS))
     for row in rows:
-        print(f"  {row['area']:<28}{row['cold'] * 1000:>7.0f}ms{row['warm'] * 1000:>7.1f}ms{row['raw'] * 1000:>9.0f}ms"
-              f"{row['cold'] / row['raw']:>9.2f}x{row['tally'] * 1000:>11.1f}ms{row['cold'] / row['tally']:>11.1f}x"
-              f"{row['filtered_cold'] * 1000:>15.0f}ms")
+        print(f"  {row['area']:<28}{row['cold'] * 1000:>7.0f}ms{row['warm'] * 1000:>7.1f}ms{row['raw'] * 1000:>8.0f}ms"
+              f"{row['cold'] / row['raw']:>11.3f}x" + "".join(f"{row['filtered'][dim] * 1000:>15.0f}ms" for dim, _ in FILTERS))
     city = rows[-1]
-    verdict = city["cold"] <= 3 * city["raw"] and city["cold"] < 1.0
-    print(f"  target (city cold within 3x the raw floor and under 1 s): {'met' if verdict else 'NOT met'}")
+    slowest = max(max(row["filtered"].values()) for row in rows)
+    verdict = city["cold"] < 1.0 and slowest < 1.0
+    print(f"  target (city cold, and every filtered view cold, under 1 s): {'met' if verdict else 'NOT met'}")
 
 
 def main() -> int:

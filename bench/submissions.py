@@ -1,16 +1,20 @@
 """Completed online surveys per second and p95 latency under concurrent load, against a bare Flask
-endpoint on the same machine as the ceiling.
+endpoint doing the same writes (the floor) and one doing nothing but parse the form (the ceiling).
 
     .venv/bin/python bench/submissions.py [--postgres] [--requests 2000] [--concurrency 16]
 
-Both servers run under gunicorn (2 workers × 4 threads) on loopback; each request posts a whole
-survey (all pages' answers, as the form's last page does) and is stored with its answer rows.
+All servers run under gunicorn (2 workers × 4 threads) on loopback; each request posts a whole
+survey (all pages' answers, as the form's last page does). The app stores it with its answer rows
+and answers with the thank-you page; the "same writes" endpoint inserts the same rows into the
+same schema of the same database in one transaction. Each request carries a resident's session and
+form ticket, made beforehand as the form page would hand them out.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import secrets
 import statistics
 import sys
 import threading
@@ -32,6 +36,30 @@ ANSWERS = [
     ("q-household", "partner"), ("q-home_language", "dutch"), ("q-idea", "Meer activiteiten voor jongeren"),
 ]
 BODY = urllib.parse.urlencode(ANSWERS).encode()
+SECRET = "bench"
+
+
+def residents(count: int) -> list[tuple[str, bytes]]:
+    """(session cookie, body with ticket) pairs, one per survey: what a browser holds after
+    opening the form (tickets.py), made up front so that the clients' cost is not measured."""
+    from flask import Flask
+    from flask.sessions import SecureCookieSessionInterface
+    from itsdangerous import URLSafeSerializer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from survey.responses.tickets import SALT
+
+    app = Flask("bench")
+    app.secret_key = SECRET
+    cookies = SecureCookieSessionInterface().get_signing_serializer(app)
+    tickets = URLSafeSerializer(SECRET, salt=SALT)
+    started = int(time.time()) - 600  # ten minutes ago: a person's pace
+    made = []
+    for _ in range(count):
+        epoch = secrets.token_urlsafe(12)
+        body = BODY + b"&" + urllib.parse.urlencode({"ticket": tickets.dumps({"e": epoch, "t": started})}).encode()
+        made.append((f"session={cookies.dumps({'resident': epoch})}", body))
+    return made
 
 
 def load(base: str, path: str, requests: int, concurrency: int, expect: int) -> tuple[float, list[float], int]:
@@ -41,14 +69,16 @@ def load(base: str, path: str, requests: int, concurrency: int, expect: int) -> 
     failures = 0
     lock = threading.Lock()
     per_thread = requests // concurrency
+    people = residents(per_thread * concurrency)
 
-    def worker(_):
+    def worker(number):
         nonlocal failures
         connection = http.client.HTTPConnection(host, int(port), timeout=30)
         mine, bad = [], 0
-        for _ in range(per_thread):
+        for cookie, body in people[number * per_thread:(number + 1) * per_thread]:
             started = time.perf_counter()
-            connection.request("POST", path, body=BODY, headers={"Content-Type": "application/x-www-form-urlencoded"})
+            connection.request("POST", path, body=body, headers={"Content-Type": "application/x-www-form-urlencoded",
+                                                                 "Cookie": cookie})
             response = connection.getresponse()
             response.read()
             mine.append(time.perf_counter() - started)
@@ -81,17 +111,31 @@ def main() -> None:
 
     uri = scratch_database(args.postgres)
     env = {"SURVEY_SQLALCHEMY_DATABASE_URI": uri, "SURVEY_WTF_CSRF_ENABLED": "false", "SURVEY_RATELIMIT_ENABLED": "false",
-           "SURVEY_SECRET_KEY": "bench"}
+           "SURVEY_SECRET_KEY": SECRET, "BENCH_AREA_ID": str(area_id(uri, "wyckerpoort"))}
     print(f"{args.requests} requests, {args.concurrency} concurrent clients, gunicorn 2 workers × 4 threads, "
           f"{'PostgreSQL' if args.postgres else 'SQLite (WAL)'}")
-    with gunicorn("bench.bare_app:app", {}) as base:
+    with gunicorn("bench.bare_app:app", env) as base:
         load(base, "/submit", 200, args.concurrency, 200)  # warm up
         ceiling = report("bare Flask endpoint (ceiling)", *load(base, "/submit", args.requests, args.concurrency, 200))
+        load(base, "/same-writes", 200, args.concurrency, 200)
+        floor = report("same writes, bare Flask (floor)", *load(base, "/same-writes", args.requests, args.concurrency, 200))
     with gunicorn("wsgi:app", env) as base:
         path = "/nl/r/activities-2026/wyckerpoort/"
-        load(base, path, 200, args.concurrency, 302)
-        ours = report("complete survey stored", *load(base, path, args.requests, args.concurrency, 302))
+        load(base, path, 200, args.concurrency, 200)
+        ours = report("complete survey stored", *load(base, path, args.requests, args.concurrency, 200))
+    print(f"ratio to the same-writes floor: {ours[0] / floor[0]:.2f}× the throughput, {ours[1] / floor[1]:.1f}× the p95 "
+          f"latency (target: at least 0.8× the throughput)")
     print(f"ratio to the ceiling: {ours[0] / ceiling[0]:.2f}× the throughput, {ours[1] / ceiling[1]:.1f}× the p95 latency")
+
+
+def area_id(uri: str, key: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(uri)
+    with engine.connect() as connection:
+        found = connection.execute(text("SELECT id FROM area WHERE key = :key"), {"key": key}).scalar_one()
+    engine.dispose()
+    return found
 
 
 if __name__ == "__main__":

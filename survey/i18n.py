@@ -55,7 +55,13 @@ def discover(translations_dir: str) -> dict[str, Language]:
 
 
 def translations_dir() -> str:
-    return str(Path(current_app.root_path, current_app.config["BABEL_TRANSLATION_DIRECTORIES"]).resolve())
+    return _resolved(current_app.root_path, current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+
+
+@cache
+def _resolved(root: str, relative: str) -> str:
+    # Asked on every page, several times: resolving the path each time cost a system call.
+    return str(Path(root, relative).resolve())
 
 
 def languages() -> dict[str, Language]:

@@ -30,6 +30,8 @@ def app(tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             # Tests send a whole survey in milliseconds; test_online.py checks the bot guard itself.
             "SUBMISSION_MIN_SECONDS": 0,
+            # A due release is made at once, not in a thread that would race the test.
+            "RELEASE_IN_BACKGROUND": False,
         }
     )
     app.instance_path = str(instance)

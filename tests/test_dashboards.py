@@ -310,3 +310,30 @@ def test_the_first_view_of_the_day_makes_the_release(app, client, accounts):
     store(app, 7, seed=5)  # more answers the same day: the figures stay as they were
     again = client.get(f"/api/v1/surveys/{ROUND}/areas/{HOOD}/summary").get_json()
     assert again == data
+
+
+def test_a_release_due_while_reading_is_made_in_the_background(app, client, accounts, monkeypatch):
+    import datetime as dt
+    import time
+
+    from survey.dashboards import releases
+    from survey.surveys.queries import round_by_key
+
+    store(app, 12)
+    accounts.login_as("board", HOOD)
+    first = client.get(f"/api/v1/surveys/{ROUND}/areas/{HOOD}/summary").get_json()["release"]["number"]
+    store(app, 6, seed=5)
+    app.config["RELEASE_IN_BACKGROUND"] = True
+    tomorrow = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=1)
+    monkeypatch.setattr(releases, "_utcnow", lambda: tomorrow)  # the next morning
+    try:
+        # The reader is not kept waiting: the figures they see are the current release's.
+        assert client.get(f"/api/v1/surveys/{ROUND}/areas/{HOOD}/summary").get_json()["release"]["number"] == first
+        for _ in range(100):
+            with app.app_context():
+                if releases.current_release(round_by_key(ROUND).id).number > first:
+                    break
+            time.sleep(0.1)
+    finally:
+        app.config["RELEASE_IN_BACKGROUND"] = False
+    assert client.get(f"/api/v1/surveys/{ROUND}/areas/{HOOD}/summary").get_json()["release"]["number"] == first + 1

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
@@ -71,11 +72,48 @@ def current_release(round_id: int) -> Release | None:
 
 
 def ensure_released(survey_round: SurveyRound, now: dt.datetime | None = None) -> Release:
-    """The round's current release, after making a new one if one is due (cheap when none is)."""
+    """The round's current release; one that is due is made (cheap when none is due).
+
+    A round's first release is made at once. A later one that falls due while someone reads is
+    made in a thread of its own (working out the figures of a large round takes a while), and
+    the reader sees the current release meanwhile; ``flask dashboards release`` from cron at
+    RELEASE_HOUR makes them before anyone reads.
+    """
     latest = current_release(survey_round.id)
     if latest is not None and latest.made_at >= last_moment(now):
         return latest
+    if latest is not None and current_app.config["RELEASE_IN_BACKGROUND"]:
+        _release_in_background(current_app._get_current_object(), survey_round.id)
+        return latest
     return make_release(survey_round, now)
+
+
+_BUSY: set[int] = set()  # rounds whose release a thread of this process is making
+_BUSY_LOCK = threading.Lock()
+
+
+def _release_in_background(app, round_id: int) -> None:
+    with _BUSY_LOCK:
+        if round_id in _BUSY:
+            return
+        _BUSY.add(round_id)
+
+    def run():
+        try:
+            with app.app_context():
+                try:
+                    make_release(db.session.get(SurveyRound, round_id))
+                    db.session.commit()
+                except Exception:  # noqa: BLE001  (the next reader or cron tries again)
+                    db.session.rollback()
+                    app.logger.exception("the release of round %s failed", round_id)
+                finally:
+                    db.session.remove()
+        finally:
+            with _BUSY_LOCK:
+                _BUSY.discard(round_id)
+
+    threading.Thread(target=run, name=f"release-{round_id}", daemon=True).start()
 
 
 def make_release(survey_round: SurveyRound, now: dt.datetime | None = None, *, force: bool = False,

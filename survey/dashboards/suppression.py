@@ -358,19 +358,32 @@ def known_bounds(values, status, withheld) -> dict[Hashable, tuple[float, float]
 def propagate_bounds(values, relations, status, withheld=None, passes: int = 50):
     """Tighten every count's bounds through the sums until nothing changes (an attacker's view)."""
     bounds = known_bounds(values, status, withheld or {})
-    # A sum of shown counts only tells what is shown already.
-    relations = [r for r in relations if any(bounds[c][0] != bounds[c][1] for c in r.cells)]
+    # A sum of shown counts only tells what is shown already. (Written out as plain loops: at a
+    # release this runs over tens of thousands of sums, many times.)
+    shown = Status.SHOWN
+    active = []
+    for relation in relations:
+        for cell in relation.cells:
+            if status[cell] is not shown:
+                active.append(relation)
+                break
     for _ in range(passes):
         changed = False
-        for relation in relations:
+        for relation in active:
             # total = sum(members): the total lies between the members' sums, and each member
             # between the total minus the most and the least the others can be.
             members = relation.members
-            low_sum = sum(bounds[m][0] for m in members)
-            finite_high = sum(bounds[m][1] for m in members if bounds[m][1] != INFINITY)
-            unbounded = sum(1 for m in members if bounds[m][1] == INFINITY)
+            low_sum = finite_high = 0
+            unbounded = 0
+            for member in members:
+                lo, hi = bounds[member]
+                low_sum += lo
+                if hi == INFINITY:
+                    unbounded += 1
+                else:
+                    finite_high += hi
             t_low, t_high = bounds[relation.total]
-            new_total = (max(t_low, low_sum), min(t_high, finite_high if not unbounded else INFINITY))
+            new_total = (max(t_low, low_sum), min(t_high, INFINITY if unbounded else finite_high))
             if new_total != (t_low, t_high) and new_total[0] <= new_total[1]:
                 bounds[relation.total] = new_total
                 t_low, t_high = new_total

@@ -16,11 +16,10 @@ from ..definitions import AnswerRow
 from ..extensions import db
 from ..keys import app_key
 from ..surveys.models import SurveyVersion
-from .models import Answer, Channel, Response, SealedItem, VolunteerContact
+from .models import RECORD_KEYS, Answer, Channel, Response, SealedItem, VolunteerContact
 from .sealing import INTERVIEW, seal, unseal
 
-# Sent after a response was stored or deleted (``released``: whether a release had counted it).
-response_stored = signal("response-stored")
+# Sent after a response was deleted (``released``: whether a release had counted it).
 response_deleted = signal("response-deleted")
 # Sent after responses were written in bulk, past store_response (demo data, imports): round_id.
 responses_bulk_loaded = signal("responses-bulk-loaded")
@@ -94,8 +93,8 @@ def store_response(
     receipt_code: str | None = None,
     version: SurveyVersion | None = None,
     hashed_receipt: str | None = None,
-) -> tuple[Response, str | None]:
-    """Store a validated set of answers with a new receipt code; return the response and the code.
+) -> tuple[int, str | None]:
+    """Store a validated set of answers with a new receipt code; return the response's id and the code.
 
     Contact details (from a consent question) are sealed apart, under a hash of their own.
 
@@ -109,30 +108,29 @@ def store_response(
     version = version or survey_round.version
     code = None if hashed_receipt else (receipt_code or new_receipt_code())
     rows, contact = split_answers(version.definition, answers)
-    response = Response(
-        uuid=response_uuid or str(uuid_module.uuid4()),
-        round_id=survey_round.id,
-        survey_version_id=version.id,
-        area_id=area.id,
-        channel=channel,
-        language=language,
-        day=day or dt.date.today(),
-        age_group=answers.get(AGE_QUESTION) if isinstance(answers.get(AGE_QUESTION), str) else None,
-        receipt_hash=hashed_receipt or receipt_hash(code),
-    )
     if contact is not None and code is not None:
         seal_contact(survey_round, area, contact, language, code)
-    db.session.add(response)
-    db.session.flush()
+    # Core statements, not the ORM's unit of work: the row and its answers are all there is to it.
+    response_id = db.session.execute(insert(Response).returning(Response.id), {
+        "uuid": response_uuid or str(uuid_module.uuid4()),
+        "round_id": survey_round.id,
+        "survey_version_id": version.id,
+        "area_id": area.id,
+        "channel": channel,
+        "language": language,
+        "day": day or dt.date.today(),
+        "age_group": answers.get(AGE_QUESTION) if isinstance(answers.get(AGE_QUESTION), str) else None,
+        "receipt_hash": hashed_receipt or receipt_hash(code),
+        "is_demo": False,
+        "cell_key": secrets.randbelow(RECORD_KEYS),
+    }).scalar_one()
     if rows:
-        # One executemany for the answer rows: the ORM's unit of work costs more than the insert.
         db.session.execute(insert(Answer), [
-            {"response_id": response.id, "question": r.question, "option": r.option, "rank": r.rank,
+            {"response_id": response_id, "question": r.question, "option": r.option, "rank": r.rank,
              "number": r.number, "text": r.text}
             for r in rows
         ])
-    response_stored.send(response, round_id=survey_round.id, area_id=area.id)
-    return response, code
+    return response_id, code
 
 
 def seal_contact(survey_round, area, contact: dict, language: str, code: str) -> None:

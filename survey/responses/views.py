@@ -88,9 +88,10 @@ def survey_form(round_key: str, area_key: str):
         # after "yes, I'll help") shows that page first; with JavaScript the button says so.
         return _render_page(survey_round, area, form, state, following, show_errors=False, ticket=ticket)
 
-    state = FormState.read(definition, request.form, page, up_to=last_page)
-    if state.errors:
-        return _render_page(survey_round, area, form, state, state.first_error_page, show_errors=True, ticket=ticket), 422
+    if page != last_page:  # the last page's read above covered every page already
+        state = FormState.read(definition, request.form, page, up_to=last_page)
+        if state.errors:
+            return _render_page(survey_round, area, form, state, state.first_error_page, show_errors=True, ticket=ticket), 422
     if time.time() - started < current_app.config["SUBMISSION_MIN_SECONDS"]:
         abort(400)  # a whole survey in a few seconds: a bot, like a filled-in honeypot
     wait = submission_wait()
@@ -100,13 +101,15 @@ def survey_form(round_key: str, area_key: str):
                                  wait_minutes=max(1, math.ceil(wait / 60)))
         return page_html, 429, {"Retry-After": str(int(wait) + 1)}
     _, code = store_response(survey_round, area, state.stored_answers(), channel=Channel.ONLINE, language=g.lang)
-    db.session.commit()
-    count_submission()
     tickets.next_resident()
     # The code is shown here, once: it is kept nowhere else (not in the session, not on a later
-    # page), and a reload or Back cannot bring this page back (the ticket is stale now).
-    return render_template("responses/thanks.html", code=code, survey_round=survey_round, area=area,
-                           next_form=NextResidentForm())
+    # page), and a reload or Back cannot bring this page back (the ticket is stale now). The
+    # page is made before the commit, which would otherwise expire what it shows.
+    page_html = render_template("responses/thanks.html", code=code, survey_round=survey_round, area=area,
+                                next_form=NextResidentForm())
+    db.session.commit()
+    count_submission()
+    return page_html
 
 
 def _int_in(raw, low: int, high: int) -> int:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from .models import Survey, SurveyRound, SurveyVersion
 
 
 def round_by_key(key: str) -> SurveyRound | None:
-    return db.session.scalar(select(SurveyRound).where(SurveyRound.key == key))
+    # With its version in the same query: almost every use needs the definition.
+    return db.session.scalar(select(SurveyRound).where(SurveyRound.key == key).options(joinedload(SurveyRound.version)))
 
 
 def open_rounds(today: dt.date | None = None) -> list[SurveyRound]:
