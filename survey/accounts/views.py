@@ -7,16 +7,10 @@ from ..extensions import db, limiter
 from ..i18n_lazy import _
 from ..main.urls import language_blueprint
 from .forms import LoginForm
+from .redirects import local_path
 from .services import authenticate
 
 bp = language_blueprint("accounts", __name__, template_folder="templates")
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -28,7 +22,7 @@ def login():
         if user is not None:
             login_user(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for(".home"))
+            return redirect(local_path(request.args.get("next")) or url_for(".home"))
         form.password.errors.append(_("The email address or password is not right."))
     return render_template("accounts/login.html", form=form), (401 if form.errors else 200)
 
