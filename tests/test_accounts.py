@@ -89,3 +89,13 @@ def test_login_is_rate_limited(app, accounts):
     assert statuses[:10] == [401] * 10 and statuses[10] == 429
     # Even the right password waits now.
     assert accounts.login("anna@example.nl").status_code == 429
+
+
+def test_hsts_only_when_cookies_are_secure(app, client):
+    assert "Strict-Transport-Security" not in client.get("/nl/").headers
+    app.config["SESSION_COOKIE_SECURE"] = True
+    try:
+        for path in ("/nl/", "/nl/login", "/healthz", "/nl/nowhere"):
+            assert client.get(path, base_url="https://localhost").headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    finally:
+        app.config["SESSION_COOKIE_SECURE"] = False

@@ -14,7 +14,9 @@ _hasher = PasswordHasher()  # argon2id with the library's memory-hard defaults
 # Verified against when the e-mail is unknown, so that a wrong address takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a password")
 
-MIN_PASSWORD_LENGTH = 10
+# ASVS 4.0.3 2.1.1 and 2.1.2: at least 12 characters; up to 128 are allowed, longer ones refused.
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
 
 
 class AccountError(ValueError):
@@ -55,8 +57,7 @@ def create_user(email: str, password: str, role: Role, area_keys: list[str], lan
         raise AccountError(f"{email!r} is not an e-mail address")
     if user_by_email(email):
         raise AccountError(f"an account for {email} exists already")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     areas = []
     for key in area_keys:
         area = db.session.scalar(select(Area).where(Area.key == key))
@@ -69,3 +70,11 @@ def create_user(email: str, password: str, role: Role, area_keys: list[str], lan
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _check_password(password: str) -> None:
+    """:raise AccountError: for a password shorter or longer than the limits."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"the password may have at most {MAX_PASSWORD_LENGTH} characters")
