@@ -23,13 +23,6 @@ class AccountError(ValueError):
     """A request to create or change an account that cannot be done; the message says why."""
 
 
-def load_user(user_id: str) -> User | None:
-    try:
-        return db.session.get(User, int(user_id))
-    except ValueError:
-        return None
-
-
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 

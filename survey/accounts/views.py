@@ -1,7 +1,7 @@
 """Sign in and out."""
 
-from flask import current_app, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from ..extensions import db, limiter
 from ..i18n_lazy import _
@@ -9,6 +9,7 @@ from ..main.urls import language_blueprint
 from .forms import LoginForm
 from .redirects import local_path
 from .services import authenticate
+from .signin import sign_in, sign_out
 
 bp = language_blueprint("accounts", __name__, template_folder="templates")
 
@@ -20,7 +21,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
+            sign_in(user)
             db.session.commit()
             return redirect(local_path(request.args.get("next")) or url_for(".home"))
         form.password.errors.append(_("The email address or password is not right."))
@@ -29,8 +30,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
-    return redirect(url_for("lang.landing"))
+    """End the session on the server; the sign-in page then also clears a shared tablet."""
+    sign_out()
+    db.session.commit()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for(".login"))
 
 
 @bp.get("/account")
