@@ -16,7 +16,7 @@ from survey.canvassing.sync import BatchError, Interview, Rejection, parse_batch
 from survey.canvassing.walklist_file import WalkListError, read_walk_list
 from survey.extensions import db
 from test_canvassing_helpers import (  # noqa: F401  (fixtures)
-    ROUND, count_rows, interview, make_canvasser, send, visit, walk_list,
+    ROUND, count_rows, interview, make_canvasser, send, token_for, visit, walk_list,
 )
 
 HOODS = {"wyckerpoort", "daalhof"}
@@ -149,10 +149,8 @@ def test_walk_list_shows_streets_and_each_doors_last_outcome(app, client, accoun
     assert street_url in overview
     with app.app_context():
         from survey.accounts.services import user_by_email
-        from survey.canvassing.tokens import issue_device_token
 
-        with app.test_request_context():
-            token = issue_device_token(user_by_email("canvasser-wyckerpoort@example.nl"))
+        token = token_for(app, user_by_email("canvasser-wyckerpoort@example.nl").id)
     door = walk_list["Wyckerpoort Steenweg 3 A"]
     earlier = visit(door, "not_home", visited_at="2026-01-05T10:00:00Z")
     later = visit(door, "come_back", visited_at="2026-01-05T12:00:00+01:00", come_back_at="2026-01-09T18:30")

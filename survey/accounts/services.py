@@ -1,4 +1,4 @@
-"""Accounts: create, authenticate (argon2id), load."""
+"""Accounts: create, authenticate (argon2id), change; changes that take access away end sessions."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ..areas.models import Area
 from ..extensions import db
 from .models import Role, User
+from .sessions import end_sessions
 
 _hasher = PasswordHasher()  # argon2id with the library's memory-hard defaults
 # Verified against when the e-mail is unknown, so that a wrong address takes as long as a wrong password.
@@ -51,14 +52,7 @@ def create_user(email: str, password: str, role: Role, area_keys: list[str], lan
     if user_by_email(email):
         raise AccountError(f"an account for {email} exists already")
     _check_password(password)
-    areas = []
-    for key in area_keys:
-        area = db.session.scalar(select(Area).where(Area.key == key))
-        if area is None:
-            raise AccountError(f"unknown area {key!r}")
-        areas.append(area)
-    if role is not Role.ADMIN and not areas:
-        raise AccountError(f"a {role.value} needs at least one --area")
+    areas = _areas(area_keys, role)
     user = User(email=email, password_hash=_hasher.hash(password), role=role, areas=areas, language=language)
     db.session.add(user)
     db.session.flush()
@@ -71,3 +65,50 @@ def _check_password(password: str) -> None:
         raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise AccountError(f"the password may have at most {MAX_PASSWORD_LENGTH} characters")
+
+
+def _areas(area_keys: list[str], role: Role) -> list[Area]:
+    """:raise AccountError: for an unknown area, or none for a role that works in areas."""
+    areas = []
+    for key in area_keys:
+        area = db.session.scalar(select(Area).where(Area.key == key))
+        if area is None:
+            raise AccountError(f"unknown area {key!r}")
+        areas.append(area)
+    if role is not Role.ADMIN and not areas:
+        raise AccountError(f"a {role.value} needs at least one --area")
+    return areas
+
+
+def set_password(user: User, password: str) -> int:
+    """Give ``user`` a new password and end every session and device token of the old one.
+
+    :return: how many sessions were ended.
+    :raise AccountError: for a password shorter or longer than the limits.
+    """
+    _check_password(password)
+    user.password_hash = _hasher.hash(password)
+    return end_sessions(user, "new_password")
+
+
+def set_active(user: User, active: bool) -> int:
+    """(De)activate ``user``; deactivation ends every session and device token at once.
+
+    :return: how many sessions were ended.
+    """
+    user.active = active
+    return 0 if active else end_sessions(user, "deactivated")
+
+
+def set_areas(user: User, area_keys: list[str]) -> None:
+    """Replace the areas of ``user``; pages and the sync API check them on every request.
+
+    :raise AccountError: for an unknown area, or none left for a role that works in areas.
+    """
+    user.areas = _areas(area_keys, user.role)
+    db.session.flush()
+
+
+def revoke_sessions(user: User) -> int:
+    """Sign ``user`` out everywhere (a lost tablet): every session and device token ends."""
+    return end_sessions(user, "revoked")
