@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 
 from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, Enum, ForeignKey, String, Table
@@ -36,6 +37,9 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20, values_callable=enum_values))
     language: Mapped[str] = mapped_column(String(10), default="nl")
     active: Mapped[bool] = mapped_column(default=True)
+    # AES key (hex) with which a shared tablet locks what this person left unsent at sign-out; it
+    # reaches only their own signed-in pages, so only they unlock it there (see canvass.js).
+    vault_key: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
 
     areas: Mapped[list[Area]] = relationship(secondary=user_area, order_by=Area.name)
 

@@ -1,10 +1,13 @@
-"""sessions: server-side staff sessions, revocable at sign-out, new password and deactivation
+"""sessions: server-side staff sessions, revocable at sign-out, new password and deactivation;
+each account's key for locking what it left unsent on a shared tablet
 
 Revision ID: sessions_user_session
 Revises: 0003_dashboards
 Create Date: 2026-12-01 16:00:00
 
 """
+import secrets
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -32,8 +35,21 @@ def upgrade():
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
 
+    # A random key per existing account, then the column is required.
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('vault_key', sa.String(length=64), nullable=True))
+    accounts = sa.table('user_account', sa.column('id', sa.Integer()), sa.column('vault_key', sa.String(64)))
+    connection = op.get_bind()
+    for (account_id,) in connection.execute(sa.select(accounts.c.id)).all():
+        connection.execute(accounts.update().where(accounts.c.id == account_id).values(vault_key=secrets.token_hex(32)))
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.alter_column('vault_key', existing_type=sa.String(length=64), nullable=False)
+
 
 def downgrade():
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('vault_key')
+
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
 
