@@ -5,11 +5,11 @@ idle and absolute timeouts per role, a new session and CSRF token at every sign-
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select, update
 
-from conftest import csrf_token_from
 from survey.accounts.models import UserSession
 from survey.accounts.sessions import utcnow
 from survey.extensions import db
@@ -34,6 +34,11 @@ def age_sessions(app, **ago_minutes) -> None:
     with app.app_context():
         db.session.execute(update(UserSession).values(**values))
         db.session.commit()
+
+
+def page_token(html: str) -> str:
+    """The CSRF token a page hands its forms (base.html's meta tag)."""
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
 
 
 def signed_in(client) -> bool:
@@ -128,10 +133,10 @@ def test_a_remember_cookie_signs_no_one_in(app, client, accounts):
 
 def test_sign_in_renews_the_csrf_token_and_the_session(csrf_app, client, accounts):
     accounts.create("anna@example.nl", "admin")
-    before = csrf_token_from(client.get("/en/login").get_data(as_text=True))
+    before = page_token(client.get("/en/login").get_data(as_text=True))
     response = client.post("/en/login", data={"email": "anna@example.nl", "password": accounts.PASSWORD, "csrf_token": before})
     assert response.status_code == 302
-    after = csrf_token_from(client.get("/en/account").get_data(as_text=True))
+    after = page_token(client.get("/en/account").get_data(as_text=True))
     # The token seen before sign-in (which another person could have read or planted) is refused.
     assert client.post("/en/logout", data={"csrf_token": before}).status_code == 400
     assert client.post("/en/logout", data={"csrf_token": after}).status_code == 302
