@@ -124,6 +124,10 @@ def load_survey(path, round_key, opens, closes, areas, languages):
     db.session.commit()
 
 
+def _new_password() -> str:
+    return os.environ.get("SURVEY_NEW_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", type=click.Choice(["admin", "canvasser", "board"]), required=True)
@@ -134,7 +138,7 @@ def create_user_command(email, role, areas, language):
     from .accounts.models import Role
     from .accounts.services import AccountError, create_user
 
-    password = os.environ.get("SURVEY_NEW_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _new_password()
     try:
         user = create_user(email, password, Role(role), list(areas), language)
     except AccountError as error:
@@ -150,10 +154,6 @@ def _account(email: str):
     if user is None:
         _fail(f"no account for {email}")
     return user
-
-
-def _new_password() -> str:
-    return os.environ.get("SURVEY_NEW_PASSWORD") or click.prompt("New password", hide_input=True, confirmation_prompt=True)
 
 
 def _ended(count: int) -> str:

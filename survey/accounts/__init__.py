@@ -5,7 +5,6 @@ from .views import bp
 
 def init_app(app):
     from ..extensions import login_manager
-    from . import models  # noqa: F401  (the tables, for migrations and the test clean-up)
     from .signin import check_session, load_user
 
     login_manager.user_loader(load_user)
