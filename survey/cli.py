@@ -144,6 +144,10 @@ def export_survey(key, number, output):
     click.echo(f"Survey {key} version {version.number} written to {output}.")
 
 
+def _new_password() -> str:
+    return os.environ.get("SURVEY_NEW_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", type=click.Choice(["admin", "canvasser", "board"]), required=True)
@@ -154,13 +158,108 @@ def create_user_command(email, role, areas, language):
     from .accounts.models import Role
     from .accounts.services import AccountError, create_user
 
-    password = os.environ.get("SURVEY_NEW_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _new_password()
     try:
         user = create_user(email, password, Role(role), list(areas), language)
     except AccountError as error:
         _fail(str(error))
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}" + (f" for {', '.join(a.key for a in user.areas)}." if user.areas else "."))
+
+
+def _account(email: str):
+    from .accounts.services import user_by_email
+
+    user = user_by_email(email)
+    if user is None:
+        _fail(f"no account for {email}")
+    return user
+
+
+def _ended(count: int) -> str:
+    return f"{count} session(s) and their device tokens ended"
+
+
+@users_cli.command("list")
+@click.option("--role", type=click.Choice(["admin", "canvasser", "board"]), help="Only accounts with this role.")
+def list_users_command(role):
+    """List the accounts: role, active or not, language, areas and live sessions."""
+    from .accounts.queries import accounts_with_live_sessions
+    from .accounts.signin import policy
+
+    for user, sessions in accounts_with_live_sessions(policy()):
+        if role and user.role.value != role:
+            continue
+        areas = ", ".join(area.key for area in user.areas) or "-"
+        click.echo(f"{user.email:<40} {user.role.value:<10} {'active' if user.active else 'inactive':<9} "
+                   f"{user.language:<3} {areas}  ({sessions} live session(s))")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_user_command(email):
+    """Deactivate an account: it can no longer sign in, and its sessions and device tokens end now."""
+    from .accounts.services import set_active
+
+    user = _account(email)
+    ended = set_active(user, False)
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}; {_ended(ended)}.")
+
+
+@users_cli.command("activate")
+@click.argument("email")
+def activate_user_command(email):
+    """Activate an account again (it signs in anew; ended sessions stay ended)."""
+    from .accounts.services import set_active
+
+    user = _account(email)
+    set_active(user, True)
+    db.session.commit()
+    click.echo(f"Activated {user.email}.")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+def set_password_command(email):
+    """Give an account a new password (SURVEY_NEW_PASSWORD or a prompt); its sessions and device tokens end."""
+    from .accounts.services import AccountError, set_password
+
+    user = _account(email)
+    try:
+        ended = set_password(user, _new_password())
+    except AccountError as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(f"New password for {user.email}; {_ended(ended)}.")
+
+
+@users_cli.command("set-areas")
+@click.argument("email")
+@click.option("--area", "areas", multiple=True, help="Neighbourhood or district key (repeat for more); replaces the current ones.")
+def set_areas_command(email, areas):
+    """Replace the neighbourhoods or districts an account works in."""
+    from .accounts.services import AccountError, set_areas
+
+    user = _account(email)
+    try:
+        set_areas(user, list(areas))
+    except AccountError as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(f"{user.email} now works in: {', '.join(a.key for a in user.areas) or 'every area (admin)'}.")
+
+
+@users_cli.command("sign-out")
+@click.argument("email")
+def sign_out_user_command(email):
+    """End every session of an account now, e.g. for a lost tablet: its device tokens stop working."""
+    from .accounts.services import revoke_sessions
+
+    user = _account(email)
+    ended = revoke_sessions(user)
+    db.session.commit()
+    click.echo(f"Signed out {user.email} everywhere; {_ended(ended)}.")
 
 
 @click.command("demo-data")

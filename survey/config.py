@@ -15,8 +15,19 @@ WTF_CSRF_TIME_LIMIT = None  # a resident may take an hour over the form; the tok
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = False  # set True behind HTTPS in production
+SESSION_COOKIE_SECURE = False  # set True behind HTTPS in production (then HSTS is sent too)
+# No "remember me": sign-in never sets a remember cookie, and one made elsewhere opens nothing,
+# because a user is loaded only from a live server-side session (accounts/signin.py).
 REMEMBER_COOKIE_HTTPONLY = True
+
+# Staff sessions live on the server: sign-out, a new password or deactivation ends them at once.
+# Board members and admins are signed out after 30 minutes without a request. Canvassers after
+# 8 hours: a shift door to door may pass without signal, while their tablet works offline and
+# sends later under a token that lives exactly as long as the session. Any session ends 12 hours
+# after sign-in (NIST SP 800-63B's limits for this level, ASVS 4.0.3 3.3.2).
+SESSION_IDLE_MINUTES = 30
+CANVASSER_IDLE_MINUTES = 8 * 60
+SESSION_ABSOLUTE_MINUTES = 12 * 60
 
 # Rate limits (Flask-Limiter syntax). Storage: memory:// for one process, redis:// for several.
 RATELIMIT_STORAGE_URI = "memory://"

@@ -9,6 +9,9 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
 
+# A year, this host and its subdomains (ASVS 4.0.3 14.4.5).
+HSTS = "max-age=31536000; includeSubDomains"
+
 
 def init_app(app):
     @app.before_request
@@ -26,6 +29,10 @@ def init_app(app):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            # Cookies marked secure mean the site is served over HTTPS only: browsers should never
+            # try plain HTTP again, where a session cookie could be stripped or a page altered.
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.path.startswith("/static/") and "/vendor/" in request.path and response.status_code == 200:
             # Vendored files carry their version in the file name: browsers may keep them a year.
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"

@@ -18,7 +18,7 @@ from survey.canvassing.sync import BatchError, Interview, Rejection, parse_batch
 from survey.canvassing.walklist_file import WalkListError, read_walk_list
 from survey.extensions import db
 from test_canvassing_helpers import (  # noqa: F401  (fixtures)
-    ROUND, count_rows, interview, make_canvasser, send, visit, walk_list,
+    ROUND, count_rows, interview, make_canvasser, send, token_for, visit, walk_list,
 )
 
 HOODS = {"wyckerpoort", "daalhof"}
@@ -151,10 +151,8 @@ def test_walk_list_shows_streets_and_each_doors_last_outcome(app, client, accoun
     assert street_url in overview
     with app.app_context():
         from survey.accounts.services import user_by_email
-        from survey.canvassing.tokens import issue_device_token
 
-        with app.test_request_context():
-            token = issue_device_token(user_by_email("canvasser-wyckerpoort@example.nl"))
+        token = token_for(app, user_by_email("canvasser-wyckerpoort@example.nl").id)
     door = walk_list["Wyckerpoort Steenweg 3 A"]
     today = dt.date.today()
     earlier = visit(door, "not_home", visited_at=f"{today}T08:00:00Z")

@@ -63,11 +63,17 @@ def make_canvasser(app, accounts, email: str, role: str, areas: tuple[str, ...])
 
 
 def token_for(app, user_id: int) -> str:
+    """A device token, as a canvasser page hands it out: bound to a new server-side session."""
     from survey.accounts.models import User
+    from survey.accounts.sessions import start_session
     from survey.canvassing.tokens import issue_device_token
 
     with app.test_request_context():
-        return issue_device_token(db.session.get(User, user_id))
+        user = db.session.get(User, user_id)
+        session, _ = start_session(user)
+        token = issue_device_token(user, session)
+        db.session.commit()
+        return token
 
 
 def new_uuid() -> str:

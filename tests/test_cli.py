@@ -92,7 +92,11 @@ def test_users_create(app, runner, monkeypatch):
 
 def test_users_create_refuses_bad_input(runner, monkeypatch):
     monkeypatch.setenv("SURVEY_NEW_PASSWORD", "short")
-    assert "at least 10" in runner.invoke(args=["users", "create", "a@b.nl", "--role", "admin"]).output
+    assert "at least 12" in runner.invoke(args=["users", "create", "a@b.nl", "--role", "admin"]).output
+    monkeypatch.setenv("SURVEY_NEW_PASSWORD", "eleven char")  # ASVS 2.1.1: 12 at least (10 passed before)
+    assert "at least 12" in runner.invoke(args=["users", "create", "a@b.nl", "--role", "admin"]).output
+    monkeypatch.setenv("SURVEY_NEW_PASSWORD", "x" * 129)
+    assert "at most 128" in runner.invoke(args=["users", "create", "a@b.nl", "--role", "admin"]).output
     monkeypatch.setenv("SURVEY_NEW_PASSWORD", "a long enough password")
     assert "needs at least one --area" in runner.invoke(args=["users", "create", "a@b.nl", "--role", "board"]).output
     assert "unknown area" in runner.invoke(args=["users", "create", "a@b.nl", "--role", "board", "--area", "nowhere"]).output

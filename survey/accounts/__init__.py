@@ -5,10 +5,11 @@ from .views import bp
 
 def init_app(app):
     from ..extensions import login_manager
-    from .services import load_user
+    from .signin import check_session, load_user
 
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(_to_login)
+    app.before_request(check_session)
     app.register_blueprint(bp)
 
 

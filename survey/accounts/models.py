@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import Column, Enum, ForeignKey, String, Table
+from sqlalchemy import Column, DateTime, Enum, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area, AreaKind
@@ -35,6 +37,9 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20, values_callable=enum_values))
     language: Mapped[str] = mapped_column(String(10), default="nl")
     active: Mapped[bool] = mapped_column(default=True)
+    # AES key (hex) with which a shared tablet locks what this person left unsent at sign-out; it
+    # reaches only their own signed-in pages, so only they unlock it there (see canvass.js).
+    vault_key: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
 
     areas: Mapped[list[Area]] = relationship(secondary=user_area, order_by=Area.name)
 
@@ -64,3 +69,23 @@ class User(UserMixin, db.Model):
         if area.kind is AreaKind.NEIGHBOURHOOD:
             return area.id in own
         return True  # district and city totals are visible to every signed-in role
+
+
+class UserSession(db.Model):
+    """One sign-in in one browser, kept on the server so that it can be ended whatever the browser
+    still holds. The cookie carries a random id; only its SHA-256 digest is stored here, so that a
+    copy of this table (a backup, a report) opens no session. Times are UTC."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # signed_out, replaced (another sign-in in the same browser), new_password, deactivated or
+    # revoked: how it ended, for the account's history.
+    ended_because: Mapped[str | None] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship()

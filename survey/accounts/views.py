@@ -1,22 +1,17 @@
 """Sign in and out."""
 
-from flask import current_app, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from ..extensions import db, limiter
 from ..i18n_lazy import _
 from ..main.urls import language_blueprint
 from .forms import LoginForm
+from .redirects import local_path
 from .services import authenticate
+from .signin import sign_in, sign_out
 
 bp = language_blueprint("accounts", __name__, template_folder="templates")
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -26,17 +21,20 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
+            sign_in(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for(".home"))
+            return redirect(local_path(request.args.get("next")) or url_for(".home"))
         form.password.errors.append(_("The email address or password is not right."))
     return render_template("accounts/login.html", form=form), (401 if form.errors else 200)
 
 
 @bp.post("/logout")
 def logout():
-    logout_user()
-    return redirect(url_for("lang.landing"))
+    """End the session on the server; the sign-in page then also clears a shared tablet."""
+    sign_out()
+    db.session.commit()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for(".login"))
 
 
 @bp.get("/account")

@@ -1,7 +1,5 @@
 """Door to door: walk lists, visit outcomes, offline interviews and their sync."""
 
-import datetime as dt
-
 
 def init_app(app):
     """Register the feature's blueprints, CLI commands and signal handlers."""
@@ -13,9 +11,9 @@ def init_app(app):
     # Defaults; a deployment overrides them like any other setting (SURVEY_CANVASS_...).
     app.config.setdefault("CANVASS_SYNC_MAX_ITEMS", 200)
     app.config.setdefault("CANVASS_SYNC_RATE_LIMIT", "120 per minute")
-    # A tablet may be out of signal for days; after this long, the canvasser signs in once more
-    # (online) before what is waiting can be sent. Nothing is lost meanwhile.
-    app.config.setdefault("CANVASS_TOKEN_MAX_AGE", int(dt.timedelta(days=30).total_seconds()))
+    # A device token lives as long as the session it was issued in (tokens.py): once that ended,
+    # the canvasser signs in once more (online) before what is waiting can be sent. Nothing is
+    # lost meanwhile.
 
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)

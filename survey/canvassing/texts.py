@@ -118,6 +118,23 @@ def client_texts() -> dict[str, str]:
         "need_time": _("Please fill in when to come back."),
         "need_language": _("Please fill in which language the resident speaks."),
         "discard_confirm": _("Throw this interview away? Its answers will be deleted from this device."),
+        **_shared_device_texts(),
+    }
+
+
+def _shared_device_texts() -> dict[str, str]:
+    """Texts about a tablet that several canvassers use in turn (sign-out, locked queues)."""
+    return {
+        "not_sent": _("Not yet sent from this device: %(count)s (interviews, visits and unfinished interviews).",
+                      count="{count}"),
+        "sign_out": _("Sign out"),
+        "sign_out_anyway": _("Sign out anyway"),
+        "clearing": _("Clearing this device…"),
+        "locked_others": _("Locked on this device for another canvasser: %(count)s. They are sent when that person "
+                           "signs in on this device again.", count="{count}"),
+        "unlocked": _("What you left on this device is back: %(count)s.", count="{count}"),
+        "unlock_failed": _("What you left on this device could not be unlocked. It stays locked; please tell the "
+                           "municipality."),
     }
 
 

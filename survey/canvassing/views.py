@@ -58,6 +58,9 @@ def _device(area=None, **extra) -> dict:
     return {
         "user": current_user.id,
         "token": issue_device_token(current_user),
+        # With it the device locks what this canvasser leaves unsent when someone else signs in
+        # (canvass.js); it reaches only this canvasser's own pages.
+        "vault_key": current_user.vault_key,
         # When the page was made, as the script writes times: what the device recorded later wins.
         "issued": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "area": area.key if area else None,
@@ -153,6 +156,13 @@ def interview(round_key: str, area_key: str):
             home=url_for(".neighbourhood", round_key=survey_round.key, area_key=area.key),
         ),
     )
+
+
+@bp.get("/canvass/sign-out")
+@roles_required(*CANVASSERS)
+def sign_out():
+    """Sign out on a shared tablet: first what is still waiting, then the device is cleared."""
+    return render_template("canvassing/sign_out.html", device=_device(signing_out=True))
 
 
 @bp.get("/canvass/coverage")
