@@ -75,7 +75,12 @@ def _sign_in(page, live_server, email, lang="en"):
 
 def _wait_for_charts(page):
     # Generous: the first page parses half a megabyte of plotly on a busy two-core machine.
-    page.wait_for_selector("#chart-activities[data-rendered=true] svg", timeout=60_000)
+    try:
+        page.wait_for_selector("#chart-activities[data-rendered=true] svg", timeout=60_000)
+    except Exception:
+        page.screenshot(path="/tmp/chart-debug.png", full_page=True)
+        open("/tmp/chart-debug.txt", "w").write(page.url + "\n" + page.content())
+        raise
     page.wait_for_selector("#chart-when[data-rendered=true] svg", timeout=60_000)
 
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from survey.canvassing.models import Visit
 from survey.extensions import db
-from survey.responses.models import Response
-from test_canvassing_helpers import API, ROUND, interview, walk_list  # noqa: F401  (fixture)
+from survey.responses.models import Response, SealedItem
+from test_canvassing_helpers import API, ROUND, interview, store_sealed, walk_list  # noqa: F401  (fixture)
 from test_canvassing_offline import RequestLog
 
 pytestmark = pytest.mark.browser
@@ -194,7 +194,9 @@ def test_the_next_canvasser_on_a_shared_tablet(app, browser, live_server, accoun
             page.wait_for_url("**/nl/login")
             page.locator("html[data-device-cleared=true]").wait_for(state="attached")
             with app.app_context():
-                assert db.session.scalar(select(Response.id)) is None  # nothing was sent in B's name
+                # Nothing was sent in B's name (interviews wait sealed: none of those either).
+                assert db.session.scalar(select(Response.id)) is None
+                assert db.session.scalar(select(SealedItem.id)) is None
 
             # A signs in again: the interview comes back and is sent in A's name.
             outage.down = False
@@ -207,6 +209,7 @@ def test_the_next_canvasser_on_a_shared_tablet(app, browser, live_server, accoun
         context.close()
 
     assert not [error for error in errors if "Failed to load resource" not in error and "ERR_INTERNET_DISCONNECTED" not in error], errors
+    store_sealed(app)
     with app.app_context():
         assert [(r.channel.value, r.language) for r in db.session.scalars(select(Response))] == [("door", "nl")]
         assert [(v.door_id, v.outcome.value, v.canvasser_id) for v in db.session.scalars(select(Visit))] == [(door, "interviewed", a_id)]
