@@ -337,3 +337,27 @@ def test_a_release_due_while_reading_is_made_in_the_background(app, client, acco
     finally:
         app.config["RELEASE_IN_BACKGROUND"] = False
     assert client.get(f"/api/v1/surveys/{ROUND}/areas/{HOOD}/summary").get_json()["release"]["number"] == first + 1
+
+
+def test_demo_data_is_counted_and_labelled_wherever_responses_are(app, client, accounts):
+    """Decided once: demo responses count like any other, and every place that counts them says so."""
+    from survey import demo
+    from survey.responses.services import responses_bulk_loaded
+    from survey.surveys.queries import round_by_key
+
+    store(app, 10)
+    with app.app_context():
+        demo.generate(round_by_key(ROUND), 120, seed=4)
+        responses_bulk_loaded.send(None, round_id=round_by_key(ROUND).id)
+        db.session.commit()
+    accounts.login_as("admin")
+    overview = client.get("/en/admin/").get_data(as_text=True)
+    assert "of which 120 demo data" in overview and ">130 <" in overview
+    coverage = client.get("/en/canvass/coverage").get_data(as_text=True)
+    assert "120 of the responses counted here are demo data" in coverage
+    for page in (f"/en/dashboards/{ROUND}/{CITY}/", f"/en/dashboards/{ROUND}/{CITY}/print",
+                 f"/en/dashboards/{ROUND}/{CITY}/export.csv"):
+        assert "Demo data" in client.get(page).get_data(as_text=True)
+    client.post(f"/en/admin/dashboards/{ROUND}/public", data={"public": "yes"})
+    assert "Demo data" in client.get(f"/en/results/{ROUND}/{CITY}/").get_data(as_text=True)
+    assert client.get(f"/api/v1/surveys/{ROUND}/areas/{CITY}/summary").get_json()["release"]["demo"] is True

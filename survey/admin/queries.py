@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..i18n import Language, languages, translations_dir
@@ -47,7 +47,10 @@ def interface_languages() -> list[LanguageStatus]:
     return statuses
 
 
-def rounds_with_counts() -> list[tuple[SurveyRound, int]]:
-    counts = dict(db.session.execute(select(Response.round_id, func.count()).group_by(Response.round_id)).all())
+def rounds_with_counts() -> list[tuple[SurveyRound, int, int]]:
+    """Every round with its responses, and how many of them are demo data."""
+    counts = {round_id: (total, demo or 0) for round_id, total, demo in db.session.execute(
+        select(Response.round_id, func.count(), func.sum(case((Response.is_demo.is_(True), 1), else_=0)))
+        .group_by(Response.round_id)).all()}
     rounds = db.session.scalars(select(SurveyRound).order_by(SurveyRound.opens_on.desc()))
-    return [(survey_round, counts.get(survey_round.id, 0)) for survey_round in rounds]
+    return [(survey_round, *counts.get(survey_round.id, (0, 0))) for survey_round in rounds]

@@ -136,7 +136,7 @@ def coverage(survey_round: SurveyRound) -> list[Coverage]:
         hoods[hood_id].streets.append(street_row)
     response_rows = db.session.execute(
         select(Response.area_id, Response.channel, func.count())
-        .where(Response.round_id == survey_round.id, Response.is_demo.is_(False))
+        .where(Response.round_id == survey_round.id)
         .group_by(Response.area_id, Response.channel)
     )
     for area_id, channel, count in response_rows:
@@ -157,6 +157,11 @@ def coverage(survey_round: SurveyRound) -> list[Coverage]:
             hoods[area_id].door_interviews += count
     return sorted((row for row in hoods.values() if row.doors or row.door_interviews or row.online),
                   key=lambda row: row.name)
+
+
+def demo_responses(survey_round: SurveyRound) -> int:
+    """Demo responses in a round: counted like any other, and said so wherever they are."""
+    return db.session.scalar(select(func.count()).where(Response.round_id == survey_round.id, Response.is_demo.is_(True)))
 
 
 def language_barriers(survey_round: SurveyRound) -> list[tuple[str, int]]:

@@ -174,5 +174,5 @@ def coverage():
         abort(404)
     return render_template(
         "canvassing/coverage.html", rounds=rounds, survey_round=chosen, rows=queries.coverage(chosen),
-        outcomes=OUTCOME_LABELS, barriers=queries.language_barriers(chosen),
+        outcomes=OUTCOME_LABELS, barriers=queries.language_barriers(chosen), demo=queries.demo_responses(chosen),
     )

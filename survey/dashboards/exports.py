@@ -49,6 +49,8 @@ def to_csv(summary: dict, headings: dict) -> str:
     writer = csv.writer(buffer)
     writer.writerow([headings["title"]])
     writer.writerow([headings["legend"]])
+    if headings.get("demo"):
+        writer.writerow([headings["demo"]])
     for row in rows(summary, headings):
         writer.writerow(row)
     return "\ufeff" + buffer.getvalue()  # a BOM, so that spreadsheet programs read UTF-8
@@ -63,6 +65,8 @@ def to_xlsx(summary: dict, headings: dict) -> bytes:
     sheet.append([headings["title"]])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([headings["legend"]])
+    if headings.get("demo"):
+        sheet.append([headings["demo"]])
     for index, row in enumerate(rows(summary, headings)):
         sheet.append([_cell(value) for value in row])
         if index == 0:

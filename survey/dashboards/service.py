@@ -130,6 +130,8 @@ def export_headings(summary: dict, rtl: bool) -> dict:
         "city_percent": _("Share in the city (%)"), "base": _("Answered the question"), "responses": _("Responses"),
         "channel": _("Responses by channel"), "language": _("Responses by language"),
         "age_group": _("Responses by age group"), "period": _("Responses by month"),
+        "demo": (_("Demo data") + ": " + _("these figures include synthetic responses made for trying out the dashboards. They are not residents' answers."))
+        if summary.get("release", {}).get("demo") else None,
     }
 
 
