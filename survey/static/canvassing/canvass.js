@@ -264,8 +264,21 @@
           say(body.message || texts.unreachable); // this canvasser signs in again; the others go on
           break;
         }
+        if (response.status === 400 && batch.length > 1) {
+          // The server could not read this batch at all: send smaller ones, to find the item.
+          size = Math.max(1, Math.floor(batch.length / 2));
+          continue;
+        }
+        if (response.status === 400) {
+          // One item the server cannot read: set it aside, visible with the reason, and go on
+          // with the rest. It never blocks the queue.
+          await settle(batch, [{ uuid: batch[0].uuid, status: "rejected", code: body.code || "malformed",
+            reason: body.message || texts.unreachable }]);
+          items = items.slice(1);
+          continue;
+        }
         if (!response.ok) {
-          say(body.message || body.detail || texts.unreachable);
+          say(body.message || body.detail || texts.unreachable); // busy or down: all is kept, tried later
           return;
         }
         await settle(batch, body.results || []);
