@@ -54,9 +54,12 @@ def test_0004_keeps_every_answer_and_unlinks_contacts_from_responses(empty_datab
             run("INSERT INTO survey_round (id, key, survey_version_id, opens_on, closes_on, languages, results_public) "
                 "VALUES (1, 'r', 1, '2026-01-01', '2026-12-31', '[\"nl\"]', false)")
             for number in range(1, 31):
+                # Responses 21-30 came from doors, one a day, in the order of their visits.
+                door = number > 20
                 run("INSERT INTO response (id, uuid, round_id, survey_version_id, area_id, channel, language, day, "
-                    "receipt_hash, is_demo) VALUES (:id, :uuid, 1, 1, 3, 'online', 'nl', '2026-02-01', :hash, false)",
-                    id=number, uuid=str(uuid.uuid4()), hash=old_hash if number == 7 else None)
+                    "receipt_hash, is_demo) VALUES (:id, :uuid, 1, 1, 3, :channel, 'nl', :day, :hash, false)",
+                    id=number, uuid=f"00000000-0000-4000-8000-{number:012d}", hash=old_hash if number == 7 else None,
+                    channel="door" if door else "online", day=f"2026-02-{number - 20 if door else 1:02d}")
                 for question in ("a", "b", "c"):
                     run("INSERT INTO answer (response_id, question, option) VALUES (:id, :q, 'x')", id=number, q=question)
             run("INSERT INTO volunteer_contact (id, round_id, area_id, receipt_hash, email, language, given_on) "
@@ -74,6 +77,10 @@ def test_0004_keeps_every_answer_and_unlinks_contacts_from_responses(empty_datab
             one = lambda sql: connection.execute(sa.text(sql)).one()  # noqa: E731
             assert one("SELECT count(*) FROM answer")[0] == 90  # nothing lost (SQLite's batch mode once lost them all)
             assert one("SELECT count(*), count(DISTINCT cell_key), count(release_id) FROM response") == (30, 30, 0)
+            door = connection.execute(sa.text("SELECT uuid, day FROM response WHERE channel = 'door' ORDER BY id")).all()
+            assert len(door) == 10 and {str(day) for _, day in door} == {"2026-02-10"}  # one day for all
+            assert [u for u, _ in door] != sorted(u for u, _ in door)  # no longer in the order of the visits
+            assert one("SELECT count(*) FROM answer WHERE response_id IN (SELECT id FROM response WHERE channel = 'door')")[0] == 30
             response_hash = one("SELECT receipt_hash FROM response WHERE id = 7")[0]
             contact_id, contact_hash = one("SELECT id, receipt_hash FROM volunteer_contact")
             assert response_hash != contact_hash and old_hash not in (response_hash, contact_hash)

@@ -14,6 +14,9 @@ What this changes for data already stored:
   receipt code still finds and deletes both. Nothing is lost; the migration must run with the
   app's real SECRET_KEY (`flask db upgrade` does).
 - Contacts lose their date and get random ids; visits keep their day only.
+- Door-to-door responses stored before were in the order of their doors' visits, each under the
+  day of its visit. They are written again, per round and neighbourhood, in a random order and
+  all under the last of those days (their month in the dashboards' month filter may change).
 """
 import secrets
 
@@ -145,6 +148,8 @@ def upgrade():
         bind.execute(sa.text("UPDATE volunteer_contact SET id = :new WHERE id = :id"),
                      {"new": secrets.randbelow((1 << 53) - 1) + 1, "id": row_id})
 
+    _shuffle_door_responses(bind, postgres)
+
     # Visits: the day only.
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.add_column(sa.Column('visited_on', sa.Date(), nullable=True))
@@ -160,6 +165,38 @@ def upgrade():
         batch_op.alter_column('visited_on', existing_type=sa.Date(), nullable=False)
         batch_op.alter_column('received_on', existing_type=sa.Date(), nullable=False)
         batch_op.create_index('ix_visit_round_door', ['round_id', 'door_id', 'visited_on'], unique=False)
+
+
+def _shuffle_door_responses(bind, postgres: bool) -> None:
+    """Write the door interviews of each neighbourhood again, in a random order, under one day."""
+    rng = secrets.SystemRandom()
+    rows = [dict(row._mapping) for row in bind.execute(sa.text("SELECT * FROM response WHERE channel = 'door'"))]
+    if not rows:
+        return
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault((row["round_id"], row["area_id"]), []).append(row)
+    next_id = bind.execute(sa.text("SELECT max(id) FROM response")).scalar() + 1
+    for group in groups.values():
+        last_day = max(row["day"] for row in group)
+        rng.shuffle(group)
+        for row in group:
+            answers = [dict(a._mapping) for a in bind.execute(
+                sa.text("SELECT question, option, rank, number, text, text_approved FROM answer WHERE response_id = :id"),
+                {"id": row["id"]})]
+            bind.execute(sa.text("DELETE FROM answer WHERE response_id = :id"), {"id": row["id"]})
+            bind.execute(sa.text("DELETE FROM response WHERE id = :id"), {"id": row["id"]})
+            columns = [name for name in row if name != "id"]
+            bind.execute(sa.text(f"INSERT INTO response (id, {', '.join(columns)}) VALUES (:new_id, "
+                                 f"{', '.join(':' + name for name in columns)})"),
+                         {**row, "new_id": next_id, "day": last_day})
+            if answers:
+                bind.execute(sa.text("INSERT INTO answer (response_id, question, option, rank, number, text, text_approved) "
+                                     "VALUES (:response_id, :question, :option, :rank, :number, :text, :text_approved)"),
+                             [{**answer, "response_id": next_id} for answer in answers])
+            next_id += 1
+    if postgres:
+        bind.execute(sa.text("SELECT setval(pg_get_serial_sequence('response', 'id'), (SELECT max(id) FROM response))"))
 
 
 def downgrade():
