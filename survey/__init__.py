@@ -17,6 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     _fill_instance_defaults(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["ENGINE_DEFAULTS"], **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
     from . import accounts, admin, canvassing, dashboards, errors, main, responses, security
     from .cli import register_commands

@@ -3,7 +3,14 @@
 # The database lives in the instance folder unless configured otherwise; the factory fills the
 # path in because only it knows where the instance folder is.
 SQLALCHEMY_DATABASE_URI = None
+# Merged over ENGINE_DEFAULTS, so a deployment that sets e.g. {"pool_size": 10} keeps these.
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+ENGINE_DEFAULTS = {
+    # A pooled connection that a database restart closed is noticed before a request uses it.
+    "pool_pre_ping": True,
+    # Errors and logs show a statement without its values: they may be answers or contact details.
+    "hide_parameters": True,
+}
 
 # Languages are discovered from the catalogs under translations/; Dutch is the default.
 BABEL_DEFAULT_LOCALE = "nl"
