@@ -11,7 +11,7 @@ from ..areas.models import Area, AreaKind
 from ..definitions import Definition, load_definition
 from ..definitions.loader import checksum
 from ..extensions import db
-from .models import Survey, SurveyRound, SurveyVersion
+from .models import FIRST_ROUND_DAY, LAST_ROUND_DAY, Survey, SurveyRound, SurveyVersion
 
 
 class RoundError(ValueError):
@@ -57,10 +57,11 @@ def open_round(
     """Create a round, or move an existing one (with that key) to this version and these settings.
 
     :param area_keys: neighbourhoods or districts; all neighbourhoods when empty.
-    :raise RoundError: for closing before opening, unknown areas or languages the survey lacks.
+    :raise RoundError: for implausible dates, unknown areas or languages the survey lacks.
     """
-    if closes_on < opens_on:
-        raise RoundError("a round cannot close before it opens")
+    problem = round_dates_problem(opens_on, closes_on)
+    if problem:
+        raise RoundError(problem)
     offered = list(version.definition.languages)
     languages = languages or offered
     missing = [code for code in languages if code not in offered]
@@ -77,6 +78,15 @@ def open_round(
     survey_round.areas = areas
     db.session.flush()
     return survey_round
+
+
+def round_dates_problem(opens_on: dt.date, closes_on: dt.date) -> str | None:
+    """What is wrong with a round's dates, or ``None``."""
+    if not (FIRST_ROUND_DAY <= opens_on <= LAST_ROUND_DAY and FIRST_ROUND_DAY <= closes_on <= LAST_ROUND_DAY):
+        return f"a round's dates must lie between {FIRST_ROUND_DAY} and {LAST_ROUND_DAY}"
+    if closes_on < opens_on:
+        return "a round cannot close before it opens"
+    return None
 
 
 def _neighbourhoods(keys: list[str]) -> list[Area]:
