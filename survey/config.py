@@ -25,11 +25,19 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False  # set True behind HTTPS in production
 REMEMBER_COOKIE_HTTPONLY = True
 
-# Rate limits (Flask-Limiter syntax). Storage: memory:// for one process, redis:// for several.
+# Rate limits (Flask-Limiter syntax). Storage: memory:// counts in each process alone, so with
+# several gunicorn workers a limit is only reached per worker; production uses redis://.
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
+# While Redis is unreachable, each worker counts in memory instead of failing every request.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 SUBMISSION_RATE_LIMIT = "20 per hour"
 LOGIN_RATE_LIMIT = "10 per minute"
+
+# How many reverse proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto (0: none,
+# the connecting address is the client). Limits count the client's address, so behind a proxy this
+# must be set, and never higher than the proxies there are: a client could then choose its address.
+TRUSTED_PROXIES = 0
 
 # Form limits: a request larger than this is refused before it is parsed.
 MAX_CONTENT_LENGTH = 1024 * 1024
