@@ -237,7 +237,7 @@ def test_a_resident_answers_the_survey_and_reads_the_receipt(site):
 
 
 @pytest.mark.deploy
-def test_staff_sign_in_and_every_response_is_sent_over_the_proxy(site, staff):
+def test_staff_sign_in_through_the_proxy(site, staff):
     port, _settings, _checkout = site
     admin = Client(port, "127.0.0.3")
     assert admin.sign_in(staff["admin"]) == 302
