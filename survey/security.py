@@ -13,7 +13,6 @@ CONTENT_SECURITY_POLICY = (
 
 
 def init_app(app):
-    @app.before_request
     def refuse_bad_text():
         # Werkzeug quietly keeps undecodable bytes as "%FF" text or replaces them; such a form would
         # store mangled answers, so it is refused whole.
@@ -29,6 +28,9 @@ def init_app(app):
         if "\0" in request.path or has_nul(request.args) or (request.method == "POST" and has_nul(request.form)):
             abort(400)
 
+    # First of all: the CSRF check reads the form, and once it is parsed the raw body is gone, so
+    # a check after it would see nothing to refuse.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_bad_text)
     app.after_request(add_security_headers)
 
 

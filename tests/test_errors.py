@@ -147,6 +147,23 @@ def test_a_multipart_form_with_invalid_utf8_is_refused_not_stored_mangled(app, c
         assert count(Response) == 0
 
 
+@pytest.mark.parametrize("kind", ["urlencoded", "multipart"])
+def test_invalid_utf8_is_refused_also_with_csrf_protection_on(csrf_app, app, client, kind):
+    """As in production: the CSRF check parses the form first, and the raw body must still be checked."""
+    import re
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(FORM).get_data(as_text=True)).group(1)
+    fields = {**SUBMIT, "csrf_token": token.encode(), "q-idea": b"Een moestuin \xff\xfe"}
+    if kind == "urlencoded":
+        body, content_type = b"&".join(k.encode() + b"=" + v.replace(b"\xff\xfe", b"%ff%fe") for k, v in fields.items()), \
+            "application/x-www-form-urlencoded"
+    else:
+        body, content_type = _multipart(fields)
+    assert client.post(FORM, data=body, content_type=content_type).status_code == 400
+    with app.app_context():
+        assert count(Response) == 0
+
+
 def test_a_multipart_form_in_utf8_or_a_named_charset_is_read_as_sent(app, client):
     body, content_type = _multipart({**SUBMIT, "q-idea": "Café met één tafel".encode()})
     assert client.post(FORM, data=body, content_type=content_type).status_code == 302
