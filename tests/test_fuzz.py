@@ -319,10 +319,13 @@ def examples_for(rule) -> int:
     return EXAMPLES * (3 if reads_body else 1)
 
 
-@pytest.mark.parametrize("role", list(ROLES))
-def test_no_request_makes_a_server_error(app, client, accounts, world, role):
+@pytest.mark.parametrize("role, csrf", [(role, False) for role in ROLES] + [("admin", True)])
+def test_no_request_makes_a_server_error(request, app, client, accounts, world, role, csrf):
+    """CSRF protection is off, so that bodies reach the views; once on, as in production."""
     rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule)
     session = Session(app, client, accounts, role)
+    if csrf:
+        request.getfixturevalue("csrf_app")
     for request in sweep_requests(rules, world):
         check(*session.send(*request), request)
 
