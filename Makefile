@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app survey
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install translations db demo bench clean
+.PHONY: run test deploy-check install translations db demo bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ run: db ## serve on http://127.0.0.1:$(PORT) with SQLite under instance/
 
 test: install translations ## the whole suite (set SURVEY_TEST_DATABASE_URI for PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+deploy-check: install translations ## deploy a copy as the README says (PostgreSQL, Redis, gunicorn) and use it
+	$(BIN)/python -m pytest -m deploy tests/test_deploy.py $(PYTEST_ARGS)
 
 demo: db ## 5,000 demo responses to look at
 	$(FLASK) demo-data --responses 5000 --remove

@@ -17,6 +17,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     _fill_instance_defaults(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["ENGINE_DEFAULTS"], **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     from . import accounts, admin, canvassing, dashboards, errors, main, responses, security
     from .cli import register_commands

@@ -3,7 +3,14 @@
 # The database lives in the instance folder unless configured otherwise; the factory fills the
 # path in because only it knows where the instance folder is.
 SQLALCHEMY_DATABASE_URI = None
+# Merged over ENGINE_DEFAULTS, so a deployment that sets e.g. {"pool_size": 10} keeps these.
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+ENGINE_DEFAULTS = {
+    # A pooled connection that a database restart closed is noticed before a request uses it.
+    "pool_pre_ping": True,
+    # Errors and logs show a statement without its values: they may be answers or contact details.
+    "hide_parameters": True,
+}
 
 # Languages are discovered from the catalogs under translations/; Dutch is the default.
 BABEL_DEFAULT_LOCALE = "nl"
@@ -29,9 +36,12 @@ SESSION_IDLE_MINUTES = 30
 CANVASSER_IDLE_MINUTES = 8 * 60
 SESSION_ABSOLUTE_MINUTES = 12 * 60
 
-# Rate limits (Flask-Limiter syntax). Storage: memory:// for one process, redis:// for several.
+# Rate limits (Flask-Limiter syntax). Storage: memory:// counts in each process alone, so with
+# several gunicorn workers a limit is only reached per worker; production uses redis://.
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
+# While Redis is unreachable, each worker counts in memory instead of failing every request.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 # Completed surveys per address. Generous: at a survey evening on a community centre's wifi, or
 # behind a mobile network's shared address, many residents share one. It is counted only for
 # stored surveys, and a survey over the limit is kept on the page to send again, never lost.
@@ -39,6 +49,11 @@ SUBMISSION_RATE_LIMIT = "60 per hour"
 # Bots send a whole survey in seconds; people take minutes.
 SUBMISSION_MIN_SECONDS = 15
 LOGIN_RATE_LIMIT = "10 per minute"
+
+# How many reverse proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto (0: none,
+# the connecting address is the client). Limits count the client's address, so behind a proxy this
+# must be set, and never higher than the proxies there are: a client could then choose its address.
+TRUSTED_PROXIES = 0
 
 # Form limits: a request larger than this is refused before it is parsed.
 MAX_CONTENT_LENGTH = 1024 * 1024

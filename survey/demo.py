@@ -100,7 +100,7 @@ def generate(survey_round, count: int, seed: int = 2026, progress=None) -> int:
             rows = next(generators[hood.id])
             age = next((option for question, option, _ in rows if question == "age_group"), None)
             responses.append({
-                "id": next_id, "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "id": next_id, "uuid": str(uuid.uuid4()),  # not from the seed: a second load must not repeat them
                 "round_id": survey_round.id, "survey_version_id": survey_round.survey_version_id,
                 "area_id": hood.id,
                 "channel": (Channel.DOOR if rng.random() < tastes[hood.id].door_share else Channel.ONLINE).value,

@@ -1,14 +1,28 @@
-"""Friendly error pages in the visitor's language, and JSON problems for the API."""
+"""Friendly error pages in the visitor's language, and JSON problems for the API.
+
+The handlers here must never fail themselves: a page that cannot be rendered falls back to a plain
+one, still in the visitor's language where possible and with the security headers. Database
+outages answer 503 with a ``Retry-After``; unexpected errors are logged without the values that
+were sent (answers and contact details must never reach a log).
+"""
 
 from __future__ import annotations
 
-from flask import g, jsonify, render_template, request
+import traceback
+
+from flask import Response, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from .extensions import db, login_manager
 from .i18n import best_language, languages
 from .i18n_lazy import _
+from .security import add_security_headers
+
+# Seconds a browser, a tablet or a monitor is asked to wait after a 503.
+RETRY_AFTER = 30
 
 
 def _messages(code: int) -> tuple[str, str]:
@@ -33,6 +47,15 @@ def _wants_json() -> bool:
 
 
 def render_error(code: int, detail: str | None = None):
+    """The error page (or JSON problem) for ``code``; a plain page if even that cannot be made."""
+    try:
+        return _error_response(code, detail)
+    except Exception as error:  # noqa: BLE001  (the error page must not fail; the plain one cannot)
+        _log("the error page itself failed", error)
+        return _plain_error(code)
+
+
+def _error_response(code: int, detail: str | None):
     if not getattr(g, "lang", None) or g.lang not in languages():
         # No route matched, so the URL's language was not read: take it from the path if known.
         first = request.path.strip("/").split("/", 1)[0]
@@ -44,9 +67,82 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, text=detail or text, unknown_lang=unknown), code
 
 
+def _plain_error(code: int) -> Response:
+    """A page made without templates, the database or url_for; in English if translating fails too."""
+    try:
+        title, text = (str(part) for part in _messages(code))
+        lang = g.lang if getattr(g, "lang", None) in languages() else "en"
+    except Exception:  # noqa: BLE001
+        title, text, lang = "Something went wrong", "Please try again later.", "en"
+    body = (f'<!doctype html><html lang="{escape(lang)}"><meta charset="utf-8"><title>{escape(title)}</title>'
+            f"<h1>{escape(title)}</h1><p>{escape(text)}</p><p><a href=\"/\">Buurtpeiling</a></p></html>")
+    return add_security_headers(Response(body, status=code, mimetype="text/html"))
+
+
 def _problem_code(code: int) -> str:
     return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-            410: "gone", 413: "too_large", 422: "invalid", 429: "rate_limited"}.get(code, "server_error")
+            410: "gone", 413: "too_large", 422: "invalid", 429: "rate_limited", 503: "unavailable"}.get(code, "server_error")
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether the database could not be reached or written (gone, restarting, full, read-only, locked)."""
+    if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)):
+        return True
+    return isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated
+
+
+def unavailable():
+    """503 with a retry hint; the page needs no database (the signed-in user is not loaded)."""
+    try:
+        g._login_user = login_manager.anonymous_user()
+        detail = None
+        if request.method == "POST" and not _wants_json():
+            detail = str(_("What you sent has not been stored. Go back with your browser's Back button and send it "
+                           "again in a few minutes: your answers are still on the page."))
+        response, status = _as_response(render_error(503, detail))
+    except Exception as error:  # noqa: BLE001
+        _log("the error page itself failed", error)
+        response, status = _plain_error(503), 503
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response, status
+
+
+def _as_response(result) -> tuple[Response, int]:
+    if isinstance(result, tuple):
+        return current_app.make_response(result[0]), result[1]
+    return result, result.status_code
+
+
+def rollback_quietly() -> None:
+    """Roll the session back; a connection that is gone cannot, and the pool drops it anyway."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _log(message: str, error: BaseException) -> None:
+    """Log where an error happened, never what was sent.
+
+    Only the frames and the exceptions' types are written: the messages of database errors can quote
+    the values of a statement (an answer, an email address), and other messages what a visitor typed.
+    """
+    lines, seen, current = [], set(), error
+    while current is not None and id(current) not in seen and len(seen) < 5:
+        seen.add(id(current))
+        lines[:0] = [*traceback.format_tb(current.__traceback__), _describe(current) + "\n"]
+        current = current.__cause__ or current.__context__
+    try:
+        where = f"{request.method} {request.path}"
+    except Exception:  # noqa: BLE001  (outside a request)
+        where = "-"
+    current_app.logger.error("%s: %s\nTraceback (values left out):\n%s", message, where, "".join(lines))
+
+
+def _describe(error: BaseException) -> str:
+    name = f"{type(error).__module__}.{type(error).__qualname__}"
+    statement = getattr(error, "statement", None)
+    return f"{name} [SQL: {statement[:500]}]" if isinstance(statement, str) else name
 
 
 def init_app(app):
@@ -66,6 +162,9 @@ def init_app(app):
 
     @app.errorhandler(Exception)
     def unexpected(error):
-        app.logger.exception("unhandled error")
-        db.session.rollback()
+        rollback_quietly()
+        if is_outage(error):
+            _log("database unavailable", error)
+            return unavailable()
+        _log("unhandled error", error)
         return render_error(InternalServerError.code)

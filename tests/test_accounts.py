@@ -58,6 +58,9 @@ HOSTILE_NEXT = (
 def test_next_never_leaves_the_site_after_normalisation(client, accounts, target):
     accounts.create("anna@example.nl", "admin")
     response = client.post(f"/nl/login?next={target}", data={"email": "anna@example.nl", "password": accounts.PASSWORD})
+    if "%00" in target:  # a NUL anywhere in a request is refused before anything else (security.py)
+        assert response.status_code == 400
+        return
     assert response.status_code == 302
     assert response.location == "/nl/account"
 

@@ -62,7 +62,7 @@ def read_walk_list(raw: bytes, source: str, known_neighbourhoods: set[str]) -> l
         raise WalkListError(source, ["the file is empty"])
     header_line = text.splitlines()[0]
     delimiter = max(",;\t", key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), source)
     header = [_column_name(name) for name in next(reader)]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name and name not in COLUMNS]
@@ -100,6 +100,15 @@ def read_walk_list(raw: bytes, source: str, known_neighbourhoods: set[str]) -> l
     return doors
 
 
+def _rows(reader, source: str):
+    """The reader's rows; a line the csv module cannot read (a field over its 128 KB limit, a NUL)
+    becomes a WalkListError that names the line."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise WalkListError(source, [f"line {reader.line_num}: {error}"]) from None
+
+
 def _column_name(name: str) -> str:
     cleaned = re.sub(r"[\s\-]+", "_", name.strip().lower())
     return ALIASES.get(cleaned.replace("_", ""), cleaned)
@@ -108,8 +117,10 @@ def _column_name(name: str) -> str:
 def _door(line: int, row: dict[str, str], known: set[str]) -> tuple[DoorLine | None, list[str]]:
     problems = []
     street = row["street"]
-    if not street or len(street) > 120 or "/" in street or not street.isprintable():
-        problems.append(f"line {line}: street {street!r} must be 1 to 120 characters, without '/'")
+    # A letter or digit, so that a name such as ".." cannot make its street's link point elsewhere.
+    if (not street or len(street) > 120 or "/" in street or not street.isprintable()
+            or not any(ch.isalnum() for ch in street)):
+        problems.append(f"line {line}: street {street!r} must be 1 to 120 characters with a letter or digit, without '/'")
     number = row["house_number"]
     if not re.fullmatch(r"[0-9]{1,5}", number) or int(number) == 0:
         problems.append(f"line {line}: house number {number!r} must be a whole number such as 12 "

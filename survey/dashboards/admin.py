@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -18,6 +20,7 @@ from .queries import pending_ideas
 from .service import audit
 
 admin_bp = language_blueprint("dashboards_admin", __name__, template_folder="templates")
+ANSWER_ID = re.compile(r"[0-9]{1,9}")
 
 
 class ActionForm(FlaskForm):
@@ -57,7 +60,8 @@ def moderate(round_key: str):
         decisions = {key.removeprefix("idea-"): value for key, value in request.form.items() if key.startswith("idea-")}
         decided = 0
         for raw_id, decision in decisions.items():
-            if not raw_id.isdigit() or decision not in ("approve", "reject"):
+            # ASCII digits only ("²" is a digit to str.isdigit), and short enough for any database.
+            if not ANSWER_ID.fullmatch(raw_id) or decision not in ("approve", "reject"):
                 continue
             answer = db.session.get(Answer, int(raw_id))
             if answer is None or answer.response.round_id != survey_round.id:

@@ -1,7 +1,9 @@
 """CSV and XLSX of exactly what a dashboard shows, suppressed the same way (pure).
 
 Counts that are hidden are written as their label ("<5", "×", "–"), never as a number; a
-spreadsheet must not be a way around the privacy rules.
+spreadsheet must not be a way around the privacy rules. Nor a way in: text that a spreadsheet would
+read as a formula (an area name, a label or an "other" answer starting with "=", "+", "-", "@", a tab
+or a carriage return) is written as text (CSV injection, see OWASP).
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from collections.abc import Iterator
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_FORBIDDEN = str.maketrans({ch: " " for ch in "[]:*?/\\"})
 
 
 def rows(summary: dict, headings: dict) -> Iterator[list]:
@@ -33,6 +38,15 @@ def rows(summary: dict, headings: dict) -> Iterator[list]:
                    _number(option.get("city_percent")), base]
 
 
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def _csv_text(value):
+    """A leading apostrophe makes a spreadsheet read the cell as text, not run it."""
+    return "'" + value if looks_like_formula(value) else value
+
+
 def _number(value):
     return "" if value is None else value
 
@@ -47,28 +61,26 @@ def _cell(value):
 def to_csv(summary: dict, headings: dict) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([headings["title"]])
-    writer.writerow([headings["legend"]])
-    if headings.get("demo"):
-        writer.writerow([headings["demo"]])
-    for row in rows(summary, headings):
-        writer.writerow(row)
+    head = [[headings["title"]], [headings["legend"]]] + ([[headings["demo"]]] if headings.get("demo") else [])
+    for row in [*head, *rows(summary, headings)]:
+        writer.writerow([_csv_text(value) for value in row])
     return "\ufeff" + buffer.getvalue()  # a BOM, so that spreadsheet programs read UTF-8
 
 
 def to_xlsx(summary: dict, headings: dict) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = headings["sheet"][:31]
+    # Excel refuses some characters in a sheet's name (an area may be called "Wyck/Oost").
+    sheet.title = headings["sheet"].translate(SHEET_TITLE_FORBIDDEN).strip()[:31] or "-"
     if headings.get("rtl"):
         sheet.sheet_view.rightToLeft = True
-    sheet.append([headings["title"]])
+    _append(sheet, [headings["title"]])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([headings["legend"]])
+    _append(sheet, [headings["legend"]])
     if headings.get("demo"):
-        sheet.append([headings["demo"]])
+        _append(sheet, [headings["demo"]])
     for index, row in enumerate(rows(summary, headings)):
-        sheet.append([_cell(value) for value in row])
+        _append(sheet, [_cell(value) for value in row])
         if index == 0:
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
@@ -77,3 +89,12 @@ def to_xlsx(summary: dict, headings: dict) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _append(sheet, values: list) -> None:
+    """A row; text that looks like a formula is stored as text, shown as typed (Excel's quote prefix)."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if looks_like_formula(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True

@@ -36,7 +36,8 @@ def publish_round(
     base_counts, base_values, area_keys = _perturbed(parents, leaves.get("all", {}), secret)
     everyone = answered_by_all(definition, base_counts)
     groups = groups_for(questions, everyone)
-    base_statuses = _with_bases(protect_round(parents, base_values, groups, [ALL]), base_values, everyone)
+    answered = {area for area in parents if base_counts.get((area, ALL, N), 0) > 0}
+    base_statuses = _with_bases(protect_round(parents, base_values, groups, [ALL], answered=answered), base_values, everyone)
     published = {"all": (base_values, base_statuses)}
     for dim, cells in leaves.items():
         if dim == "all":
@@ -49,7 +50,8 @@ def publish_round(
             published[dim] = (values, dict(base_statuses))
             continue
         designated = max(columns, key=lambda column: (counts.get((city, column, N), 0), column))
-        statuses = protect_round(parents, values, groups, [ALL, *columns], fixed=base_statuses, designated=designated)
+        statuses = protect_round(parents, values, groups, [ALL, *columns], fixed=base_statuses, designated=designated,
+                                 answered=answered)
         published[dim] = (values, _with_bases(statuses, values, everyone))
     return published
 

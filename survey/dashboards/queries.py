@@ -27,6 +27,7 @@ from .tally import DIMS, period_of
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 64  # entries per (round, release, dimension, areas read)
 _LOCK = threading.Lock()
+MAX_PERIOD_DAYS = 10 * 366
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,13 @@ def dimension_values(survey_round, dim: str) -> list[str]:
     if dim == "language":
         return list(survey_round.languages)
     if dim == "period":
-        months, day = [], survey_round.opens_on.replace(day=1)
         last = min(survey_round.closes_on, dt.date.today())
+        # The last ten years at most: dates stored before they were checked (the year 1) must not
+        # make a table of thousands of months.
+        first = survey_round.opens_on
+        if (last - first).days > MAX_PERIOD_DAYS:
+            first = last - dt.timedelta(days=MAX_PERIOD_DAYS)
+        months, day = [], first.replace(day=1)
         while day <= last:
             months.append(period_of(day))
             day = (day + dt.timedelta(days=32)).replace(day=1)

@@ -115,16 +115,21 @@ def protect_round(
     columns: list[str],
     fixed: dict[tuple, Status] | None = None,
     designated: str | None = None,
+    answered: set[str] | None = None,
 ) -> dict[tuple, Status]:
     """Statuses of every cell over ``columns`` (``["all"]``, or ``["all", *values]`` of one dimension).
 
     :param counts: rolled-up counts (see :func:`roll_up`); missing cells count as zero.
     :param fixed: statuses of the unfiltered column, decided before.
     :param designated: the value that also hides where the unfiltered count is hidden.
+    :param answered: the areas with responses (default: those with a count of N above 0).
     """
     # Areas without a single response are left out: their counts are known zeros to the
-    # sums, which only makes the protection stricter (and the work smaller).
-    answered = {a for a in parents if counts.get((a, ALL, N), 0) > 0}
+    # sums, which only makes the protection stricter (and the work smaller). Which areas those
+    # are follows from the true counts (``answered``) where the counts given are perturbed: an
+    # area whose published number came out as 0 still holds answers to protect.
+    if answered is None:
+        answered = {a for a in parents if counts.get((a, ALL, N), 0) > 0}
     parents = {a: p for a, p in parents.items() if a in answered}
     children = _children(parents)
     areas = list(parents)

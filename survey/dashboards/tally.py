@@ -20,7 +20,7 @@ N_QUESTION = "_n"  # the row counting responses
 
 
 def period_of(day) -> str:
-    return day.strftime("%Y-%m")
+    return f"{day.year:04d}-{day.month:02d}"  # strftime writes the year 1 as "1", not "0001"
 
 
 def _month(column):

@@ -1,5 +1,7 @@
 """The front door: the health check, the language redirect, the landing page, template helpers."""
 
+from urllib.parse import urlencode
+
 from flask import g, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal
 
@@ -11,8 +13,12 @@ from .views import bp
 def switch_language_url(code: str) -> str:
     """This page in another language (GET pages; forms switch with a button that keeps answers)."""
     if request.url_rule is not None and "lang" in request.url_rule.arguments:
-        # Query arguments first, so that none can override the path's own (e.g. ?lang=).
-        return url_for(request.endpoint, **{**request.args.to_dict(), **request.view_args, "lang": code})
+        # The query is copied as it came, never handed to url_for: there names such as _method,
+        # _external or _scheme would change how the link is built. One named like a path argument
+        # (e.g. ?lang=) is dropped, so that none can override the path's own.
+        path = url_for(request.endpoint, **{**request.view_args, "lang": code})
+        query = [(name, value) for name, value in request.args.items(multi=True) if name not in request.url_rule.arguments]
+        return f"{path}?{urlencode(query)}" if query else path
     return url_for("lang.landing", lang=code)
 
 
@@ -51,6 +57,7 @@ STAFF_PAGES = [
 
 
 def init_app(app):
+    from . import models  # noqa: F401  (the health check's table, for migrations and the test clean-up)
     from .lang import lang_bp
 
     app.register_blueprint(bp)

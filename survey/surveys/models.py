@@ -57,6 +57,12 @@ class SurveyVersion(db.Model):
 _DEFINITIONS: dict[tuple[int, str], Definition] = {}
 
 
+# Rounds fall within these days: a typo such as 0001-01-01 would make a round's dashboards count
+# its responses by month over two thousand years.
+FIRST_ROUND_DAY = dt.date(2000, 1, 1)
+LAST_ROUND_DAY = dt.date(2099, 12, 31)
+
+
 class SurveyRound(db.Model):
     """A survey asked from ``opens_on`` to ``closes_on`` (inclusive) in some neighbourhoods."""
 

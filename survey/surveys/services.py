@@ -13,7 +13,7 @@ from ..definitions.loader import checksum
 from ..extensions import db
 from ..responses.models import Answer, Response
 from .files import definition_from_upload
-from .models import Survey, SurveyRound, SurveyVersion
+from .models import FIRST_ROUND_DAY, LAST_ROUND_DAY, Survey, SurveyRound, SurveyVersion
 
 
 class RoundError(ValueError):
@@ -63,11 +63,12 @@ def open_round(
     question and option answered so far, so that no answer drops out of the dashboards.
 
     :param area_keys: neighbourhoods or districts; all neighbourhoods when empty.
-    :raise RoundError: for closing before opening, unknown areas or languages the survey lacks,
-        or a move that would lose answers.
+    :raise RoundError: for implausible dates, unknown areas or languages the survey lacks, or a
+        move that would lose answers.
     """
-    if closes_on < opens_on:
-        raise RoundError("a round cannot close before it opens")
+    problem = round_dates_problem(opens_on, closes_on)
+    if problem:
+        raise RoundError(problem)
     offered = list(version.definition.languages)
     languages = languages or offered
     missing = [code for code in languages if code not in offered]
@@ -122,6 +123,15 @@ def lost_answers(old: Definition, new: Definition, answered) -> list[str]:
         elif option is not None and option not in question.kind.stored_options(question, new):
             lost.setdefault(f"option {option!r} of {question_key!r}")
     return sorted(lost)
+
+
+def round_dates_problem(opens_on: dt.date, closes_on: dt.date) -> str | None:
+    """What is wrong with a round's dates, or ``None``."""
+    if not (FIRST_ROUND_DAY <= opens_on <= LAST_ROUND_DAY and FIRST_ROUND_DAY <= closes_on <= LAST_ROUND_DAY):
+        return f"a round's dates must lie between {FIRST_ROUND_DAY} and {LAST_ROUND_DAY}"
+    if closes_on < opens_on:
+        return "a round cannot close before it opens"
+    return None
 
 
 def _neighbourhoods(keys: list[str]) -> list[Area]:
