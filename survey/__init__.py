@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     from . import accounts, admin, canvassing, dashboards, errors, main, responses, security
+    from .audit import models as _audit_models  # noqa: F401  (the table, for migrations)
     from .cli import register_commands
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale

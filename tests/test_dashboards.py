@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from survey.dashboards.models import AuditEntry, Tally
+from survey.audit.models import AuditEntry
+from survey.dashboards.models import Tally
 from survey.extensions import db
 from survey.responses.models import Answer, Channel
 

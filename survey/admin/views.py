@@ -10,6 +10,7 @@ from ..i18n_lazy import _
 from ..main.urls import language_blueprint
 from ..surveys.queries import round_by_key
 from .forms import RoundForm
+from .nav import admin_pages
 from .queries import interface_languages, rounds_with_counts
 
 bp = language_blueprint("admin", __name__, path="/admin", template_folder="templates")
@@ -18,7 +19,8 @@ bp = language_blueprint("admin", __name__, path="/admin", template_folder="templ
 @bp.get("/")
 @roles_required(Role.ADMIN)
 def overview():
-    return render_template("admin/overview.html", rounds=rounds_with_counts(), interface=interface_languages())
+    return render_template("admin/overview.html", rounds=rounds_with_counts(), interface=interface_languages(),
+                           pages=admin_pages())
 
 
 @bp.route("/rounds/<round_key>", methods=["GET", "POST"])

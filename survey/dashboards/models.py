@@ -1,4 +1,4 @@
-"""Released counts for the dashboards, the published figures, and the audit log of personal data seen."""
+"""Released counts for the dashboards and the published figures."""
 
 from __future__ import annotations
 
@@ -80,17 +80,3 @@ class PublishedCell(db.Model):
     rank: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     shown: Mapped[int] = mapped_column(Integer)  # the perturbed count
     status: Mapped[str] = mapped_column(String(8))  # suppression.Status
-
-
-class AuditEntry(db.Model):
-    """Who saw or exported personal data (volunteer contacts), and when."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(default=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
-    action: Mapped[str] = mapped_column(String(40))
-    round_id: Mapped[int | None] = mapped_column(ForeignKey("survey_round.id", ondelete="SET NULL"))
-    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"))
-    detail: Mapped[str | None] = mapped_column(String(200))

@@ -199,7 +199,7 @@ def pending_ideas(survey_round, limit: int = 200) -> list[tuple[Answer, Area]]:
     text_questions = [q.key for q in survey_round.definition.questions() if q.type == "longtext"]
     return list(db.session.execute(
         select(Answer, Area).join(Response, Response.id == Answer.response_id).join(Area, Area.id == Response.area_id)
-        .where(Response.round_id == survey_round.id, Answer.question.in_(text_questions),
+        .where(Response.round_id == survey_round.id, Answer.question.in_(text_questions), Response.is_test.is_(False),
                Answer.text_approved.is_(None), Answer.text.is_not(None))
         .order_by(Answer.id).limit(limit)
     ).tuples())

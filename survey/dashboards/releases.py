@@ -141,6 +141,7 @@ def make_release(survey_round: SurveyRound, now: dt.datetime | None = None, *, f
     if changed:
         db.session.execute(update(Response).where(
             Response.round_id == survey_round.id, Response.area_id.in_(changed), Response.release_id.is_(None),
+            Response.is_test.is_(False),  # test mode's answers are never counted
         ).values(release_id=release.id))
         db.session.execute(delete(ReleaseArea).where(ReleaseArea.round_id == survey_round.id, ReleaseArea.area_id.in_(changed)))
         recount(survey_round.id, changed)
@@ -156,7 +157,8 @@ def _areas_to_change(round_id: int) -> list[int]:
     """Neighbourhoods with at least RELEASE_MIN_CHANGES answers added or deleted since they last changed."""
     changes: dict[int, int] = defaultdict(int)
     for area_id, count in db.session.execute(
-        select(Response.area_id, func.count()).where(Response.round_id == round_id, Response.release_id.is_(None))
+        select(Response.area_id, func.count())
+        .where(Response.round_id == round_id, Response.release_id.is_(None), Response.is_test.is_(False))
         .group_by(Response.area_id)
     ):
         changes[area_id] += count

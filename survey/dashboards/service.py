@@ -16,7 +16,7 @@ from ..extensions import db
 from ..i18n import languages
 from ..i18n_lazy import _, _l
 from ..surveys.queries import round_by_key
-from .models import AuditEntry
+from ..audit import record
 from .queries import Filter, dimension_values, parse_filter, protected_counts, round_tree
 from .releases import next_moment
 from .summary import PROFILE_DIMS, build_summary
@@ -144,6 +144,4 @@ def visible_areas(survey_round) -> list[tuple[Area, list[Area]]]:
 
 
 def audit(action: str, survey_round=None, area=None, detail: str | None = None) -> None:
-    db.session.add(AuditEntry(user_id=current_user.id if current_user.is_authenticated else None, action=action,
-                              round_id=survey_round.id if survey_round else None,
-                              area_id=area.id if area else None, detail=detail))
+    record(action, survey_round, area, detail)

@@ -51,6 +51,8 @@ class Response(db.Model):
     # the code itself is never stored.
     receipt_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Given in a round's test mode by staff trying it out: never counted, exported or published.
+    is_test: Mapped[bool] = mapped_column(default=False, server_default="0")
     # The secret random key of the cell-key method (dashboards/perturbation.py): the key of a
     # published count is the sum of the keys of the responses it counts.
     cell_key: Mapped[int] = mapped_column(BigInteger, default=lambda: secrets.randbelow(RECORD_KEYS))

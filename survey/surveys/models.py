@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint, exists, select
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, UniqueConstraint, exists, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area
@@ -16,6 +16,8 @@ round_area = Table(
     db.metadata,
     Column("round_id", ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True),
     Column("area_id", ForeignKey("area.id", ondelete="CASCADE"), primary_key=True),
+    # How many responses the round hopes for in this neighbourhood (for monitoring); none set: None.
+    Column("target", Integer, nullable=True),
 )
 
 
@@ -76,6 +78,11 @@ class SurveyRound(db.Model):
     # The languages this round offers, a subset of the definition's; Dutch first by default.
     languages: Mapped[list[str]] = mapped_column(JSON)
     results_public: Mapped[bool] = mapped_column(default=False)
+    # A readable title per language ({"nl": "Wat wil jij in jouw buurt? 2026"}), shown to staff
+    # instead of the key; None: the survey's own title.
+    title: Mapped[dict | None] = mapped_column(JSON)
+    # An archived round is done with: no longer listed among current work, its figures kept.
+    archived_on: Mapped[dt.date | None]
 
     version: Mapped[SurveyVersion] = relationship()
     areas: Mapped[list[Area]] = relationship(secondary=round_area, order_by=Area.name)
@@ -83,6 +90,14 @@ class SurveyRound(db.Model):
     @property
     def definition(self) -> Definition:
         return self.version.definition
+
+    def title_in(self, lang: str) -> str:
+        """The round's readable title in a language (its own, else the survey's), for staff pages."""
+        from ..definitions.schema import pick
+
+        if self.title:
+            return pick(self.title, lang, self.definition.source_language)
+        return self.definition.text(self.definition.title, lang)
 
     def asks_in(self, area: Area) -> bool:
         """Whether the round asks residents of this neighbourhood (one query, not all areas)."""
