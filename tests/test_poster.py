@@ -33,3 +33,13 @@ def test_short_link_opens_the_survey_in_the_phones_language(client, accept, lang
 def test_unknown_poster_or_link_is_404(client):
     assert client.get("/r/activities-2026/atlantis").status_code == 404
     assert client.get("/nl/r/nope/wyckerpoort/poster").status_code == 404
+
+
+@pytest.mark.parametrize("typed", ["/r/activities-2026/wyckerpoort/", "/r/ACTIVITIES-2026/Wyckerpoort",
+                                   "/r/Activities-2026/WYCKERPOORT/"])
+def test_a_short_link_typed_from_paper_works(client, typed):
+    response = client.get(typed, headers={"Accept-Language": "tr"})
+    assert response.status_code in (301, 302, 308)
+    if response.status_code != 302:  # a redirect to the slash-less form first
+        response = client.get(response.location, headers={"Accept-Language": "tr"})
+    assert response.location.endswith("/tr/r/activities-2026/wyckerpoort/")

@@ -144,3 +144,15 @@ def test_a_survey_sent_in_seconds_is_refused(app, client):
 def test_a_forged_ticket_is_stale(client, app):
     response = post(client, 6, all_answers(), action="submit", with_ticket="eyJlIjoiYSIsInQiOjF9.forged")
     assert response.status_code == 409 and count(app, Response) == 0
+
+
+def test_the_language_links_after_sending_keep_to_the_rounds_languages(app, client):
+    from survey.surveys.models import SurveyRound
+
+    with app.app_context():
+        survey_round = db.session.scalar(select(SurveyRound))
+        survey_round.languages = ["nl", "ar"]
+        db.session.commit()
+    sent = post(client, 6, all_answers(), action="submit").get_data(as_text=True)
+    switcher = sent.split('class="language-switcher"')[1].split("</nav>")[0]
+    assert 'hreflang="ar"' in switcher and 'hreflang="tr"' not in switcher and 'hreflang="en"' not in switcher

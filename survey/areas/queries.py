@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from .models import Area, AreaKind, Postcode
+from .names import matching
 
 
 def area_by_key(key: str) -> Area | None:
@@ -27,7 +28,7 @@ def districts_with_neighbourhoods(only_ids: set[int] | None = None) -> list[tupl
 
 
 def search_neighbourhoods(query: str, only_ids: set[int] | None = None) -> list[Area]:
-    """Neighbourhoods whose name contains ``query``, or whose postcode table holds it."""
+    """Neighbourhoods whose name the query means (names.py), or whose postcode table holds it."""
     cleaned = "".join(query.split()).upper()
     matches = []
     if len(cleaned) == 6 and cleaned[:4].isdigit() and cleaned[4:].isalpha():
@@ -35,15 +36,16 @@ def search_neighbourhoods(query: str, only_ids: set[int] | None = None) -> list[
             db.session.scalars(select(Area).join(Postcode, Postcode.neighbourhood_id == Area.id).where(Postcode.postcode == cleaned))
         )
     if not matches:
-        pattern = f"%{query.lower()}%"
-        matches = list(
-            db.session.scalars(
-                select(Area)
-                .where(Area.kind == AreaKind.NEIGHBOURHOOD, func.lower(Area.name).like(pattern))
-                .order_by(Area.name)
-            )
-        )
+        # A few dozen names: compared in Python, with the same forgiving key as the page's script.
+        hoods = {area.id: area for area in db.session.scalars(select(Area).where(Area.kind == AreaKind.NEIGHBOURHOOD))}
+        found = matching(query, {area_id: area.name for area_id, area in hoods.items()})
+        matches = sorted((hoods[area_id] for area_id in found), key=lambda area: area.name)
     return [area for area in matches if only_ids is None or area.id in only_ids]
+
+
+def postcodes_loaded() -> bool:
+    """Whether a table of postcodes was loaded (none ships): only then may the search offer them."""
+    return db.session.scalar(select(Postcode.postcode).limit(1)) is not None
 
 
 def city() -> Area | None:

@@ -10,6 +10,15 @@ from ..i18n_lazy import _, _l
 from .views import bp
 
 
+def switcher_languages(offered=None) -> dict:
+    """The languages a page's switcher offers: those of its survey round where the page belongs to
+    one (a resident must not land in a language the round does not speak), else every language."""
+    known = languages()
+    if not offered:
+        return known
+    return {code: known[code] for code in offered if code in known}
+
+
 def switch_language_url(code: str) -> str:
     """This page in another language (GET pages; forms switch with a button that keeps answers)."""
     if request.url_rule is not None and "lang" in request.url_rule.arguments:
@@ -68,7 +77,7 @@ def init_app(app):
         return {
             "current_language": current_language,
             "all_languages": languages,
-            "switcher_languages": languages,
+            "switcher_languages": switcher_languages,
             "switch_language_url": switch_language_url,
             "survey_text": survey_text,
             "format_date": format_date,

@@ -3,7 +3,8 @@
 from flask import render_template, request
 
 from ..surveys.queries import open_rounds
-from ..areas.queries import districts_with_neighbourhoods, search_neighbourhoods
+from ..areas.names import search_key
+from ..areas.queries import districts_with_neighbourhoods, postcodes_loaded, search_neighbourhoods
 from .urls import language_blueprint
 
 lang_bp = language_blueprint("lang", __name__)
@@ -15,5 +16,6 @@ def landing():
     query = request.args.get("q", "").strip()[:60]
     found = search_neighbourhoods(query) if query else None
     return render_template(
-        "main/landing.html", rounds=rounds, districts=districts_with_neighbourhoods(), query=query, found=found
+        "main/landing.html", rounds=rounds, districts=districts_with_neighbourhoods(), query=query, found=found,
+        with_postcodes=postcodes_loaded(), search_key=search_key,
     )

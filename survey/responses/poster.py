@@ -18,9 +18,13 @@ short_bp = Blueprint("short", __name__)
 poster_bp = language_blueprint("posters", __name__, template_folder="templates")
 
 
-@short_bp.get("/r/<round_key>/<area_key>")
+@short_bp.get("/r/<round_key>/<area_key>", strict_slashes=False)
 def short_link(round_key: str, area_key: str):
-    """The link on posters: the survey in the visitor's language (Accept-Language, else Dutch)."""
+    """The link on posters: the survey in the visitor's language (Accept-Language, else Dutch).
+
+    Typed from paper, so also with a slash at the end or in capitals (keys are lower case).
+    """
+    round_key, area_key = round_key.lower(), area_key.lower()
     survey_round = round_by_key(round_key)
     if survey_round is None or area_by_key(area_key) is None:
         abort(404)
