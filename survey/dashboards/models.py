@@ -8,7 +8,6 @@ from sqlalchemy import BigInteger, ForeignKey, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..models import BigId
 
 
 class Tally(db.Model):

@@ -12,7 +12,6 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..areas.models import Area, AreaKind
 from ..areas.queries import area_by_key
-from ..extensions import db
 from ..i18n import languages
 from ..i18n_lazy import _, _l
 from ..surveys.queries import round_by_key
