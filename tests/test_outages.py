@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import tempfile
 import uuid
@@ -158,4 +159,7 @@ def test_a_connection_killed_under_the_pool_does_not_fail_the_next_request(app, 
                 {"m": marker}).scalar()
         killer.dispose()
     assert killed == 1
-    assert client.post(FORM, data={"page": "0", "action": "next", "q-visit_frequency": "monthly"}).status_code == 200
+    # A resident's next page (the ticket comes from the form, as a browser would have it already).
+    ticket = re.search(r'name="ticket" value="([^"]+)"', client.get(FORM).get_data(as_text=True)).group(1)
+    assert client.post(FORM, data={"page": "0", "action": "next", "q-visit_frequency": "monthly",
+                                   "ticket": ticket}).status_code == 200
