@@ -53,7 +53,7 @@ def test_the_page_shows_the_defaults_and_saves_changes_once(app, client, account
 
 @pytest.mark.parametrize("changes, message", [
     ({"audit_log": "30"}, "Kies een heel getal van 365 tot 3650."),
-    ({"contacts": "abc"}, "Vul een aantal dagen in."),
+    ({"contacts": "abc"}, "Ongeldig getal."),
     ({"visits": ""}, "Vul een aantal dagen in."),
     ({"doors": "-1"}, "Kies een heel getal van 0 tot 3650."),
     ({"archived_mode": "reduce"}, "Vul in na hoeveel jaar."),
