@@ -9,6 +9,8 @@ import datetime as dt
 import io
 import random
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -18,7 +20,6 @@ from survey.extensions import db
 from survey.research.codebook import BUILDERS, spss_name
 from survey.responses.models import Answer, Channel, Response
 
-from conftest import csrf_token_from
 
 PAGE = "/nl/admin/research/"
 DOWNLOAD = "/nl/admin/research/activities-2026/download"
@@ -202,7 +203,7 @@ def test_download_needs_the_csrf_token(request, client, accounts):
     accounts.login_as("admin")
     request.getfixturevalue("csrf_app")  # on from here: signed in without it
     assert client.post(DOWNLOAD, data={"language": "nl", "sav": "y"}).status_code == 400
-    token = csrf_token_from(client.get(PAGE).get_data(as_text=True))
+    token = page_token(client.get(PAGE).get_data(as_text=True))
     assert client.post(DOWNLOAD, data={"language": "nl", "codebook": "y", "csrf_token": token}).status_code == 200
 
 
@@ -239,3 +240,8 @@ def test_variable_names_stay_unique():
     taken: set[str] = set()
     names = [spss_name("a" * 70, taken=taken) for _ in range(3)]
     assert len(set(names)) == 3 and all(len(name) <= 64 for name in names)
+
+
+def page_token(html: str) -> str:
+    """The CSRF token a page hands its forms (in its meta tag)."""
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
