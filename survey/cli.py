@@ -299,14 +299,34 @@ def demo_data_command(count, round_key, seed, remove):
 
 @click.command("retention")
 @with_appcontext
-def retention_command():
-    """Delete contact details kept longer than CONTACT_RETENTION_DAYS after their round closed."""
-    from .responses.services import delete_expired_contacts
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted today.")
+def retention_command(dry_run):
+    """Delete what is kept longer than the retention settings allow (run it daily, e.g. from cron).
 
-    days = current_app.config["CONTACT_RETENTION_DAYS"]
-    deleted = delete_expired_contacts(days)
-    db.session.commit()
-    click.echo(f"Deleted the contact details of {deleted} volunteer(s) whose round closed more than {days} days ago.")
+    The settings are chosen by admins in the browser (defaults: CONTACT_RETENTION_DAYS and the
+    other *_RETENTION_* settings); the run is written to the audit log.
+    """
+    from .retention.services import apply, current_settings, preview
+
+    settings = current_settings()
+    outcome = preview(settings) if dry_run else apply()
+    counts = outcome.counts
+    verb = "Would delete" if dry_run else "Deleted"
+    click.echo(f"{verb} the contact details of {counts['contacts']} volunteer(s) whose round closed more than "
+               f"{settings['contacts']} days ago.")
+    click.echo(f"{verb} {counts['visits']} visit outcome(s) of rounds closed more than {settings['visits']} days ago.")
+    click.echo(f"{verb} {counts['doors']} door(s) of walk lists no round has used for {settings['doors']} days.")
+    click.echo(f"{verb} {counts['audit_log']} audit log entr(y/ies) older than {settings['audit_log']} days.")
+    if settings["archived_responses"] is None:
+        click.echo("Responses of archived rounds are kept.")
+    else:
+        click.echo(f"{verb} {counts['archived_responses']} response(s) of rounds archived more than "
+                   f"{settings['archived_responses']} years ago, keeping their published figures"
+                   + (f": {', '.join(outcome.rounds)}." if outcome.rounds else "."))
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
 
 
 def register_commands(app):

@@ -68,8 +68,18 @@ REFERENCE_AREAS_FILE = "data/maastricht.yaml"
 DEFAULT_SURVEY_FILE = "data/surveys/activities.yaml"
 DEFAULT_ROUND_KEY = "activities-2026"
 
-# Contact details of volunteers are deleted this many days after their round closed.
+# How long personal data is kept: the defaults of the retention settings, which admins change in
+# the browser (retention/); `flask retention`, run daily, deletes what is older. Contact details of
+# volunteers and visit outcomes (they name a door) count from the day their round closed; the doors
+# of a walk list from the day the last round in their neighbourhood closed; audit log entries from
+# the day they were written.
 CONTACT_RETENTION_DAYS = 365
+VISIT_RETENTION_DAYS = 365
+DOOR_RETENTION_DAYS = 365
+AUDIT_RETENTION_DAYS = 2 * 365
+# The responses of an archived round are reduced to its published figures this many years after
+# it was archived; None keeps them.
+ARCHIVED_RESPONSES_RETENTION_YEARS = None
 
 # Published figures change only at releases (dashboards/releases.py): at most once a day, at this
 # hour (local time), and a neighbourhood's only once this many of its answers arrived or were

@@ -8,5 +8,7 @@ def init_app(app):
     from .nav import add_page
 
     app.register_blueprint(bp)
+    from . import accountability
+    accountability.init_app(app)
     add_page("dashboards_admin.rounds", _l("Results and ideas"), order=50)
     add_page("canvassing.coverage", _l("Door coverage"), order=60)

@@ -48,6 +48,8 @@ class Release(db.Model):
     # Neighbourhoods whose figures changed in this release (a count; which ones is not kept).
     areas_changed: Mapped[int] = mapped_column(default=0)
     includes_demo: Mapped[bool] = mapped_column(default=False)
+    # The round's responses were reduced to these figures (retention): no release follows.
+    final: Mapped[bool] = mapped_column(default=False, server_default="0")
 
 
 class ReleaseArea(db.Model):

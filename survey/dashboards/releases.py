@@ -80,7 +80,7 @@ def ensure_released(survey_round: SurveyRound, now: dt.datetime | None = None) -
     RELEASE_HOUR makes them before anyone reads.
     """
     latest = current_release(survey_round.id)
-    if latest is not None and latest.made_at >= last_moment(now):
+    if latest is not None and (latest.final or latest.made_at >= last_moment(now)):
         return latest
     if latest is not None and current_app.config["RELEASE_IN_BACKGROUND"]:
         _release_in_background(current_app._get_current_object(), survey_round.id)
@@ -128,6 +128,8 @@ def make_release(survey_round: SurveyRound, now: dt.datetime | None = None, *, f
     now = now or _utcnow()
     reserve_writer(select(SurveyRound.id).where(SurveyRound.id == survey_round.id))
     latest = current_release(survey_round.id)
+    if latest is not None and latest.final:
+        return latest  # the responses behind it are gone (retention): its figures stay as they are
     if not force and latest is not None and latest.made_at >= last_moment(now):
         return latest  # another request made it while this one waited for the lock
     today = now.replace(tzinfo=dt.UTC).astimezone(_zone()).date()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from blinker import signal
 from sqlalchemy import delete, insert, select
 
+from ..audit.residents import record_receipt_deletion
 from ..definitions import AnswerRow
 from ..extensions import db
 from ..keys import app_key
@@ -241,6 +242,10 @@ def delete_by_receipt(code: str) -> bool:
     hashed, contact_hash = receipt_hash(code), receipt_hash(code, CONTACT)
     if hashed is None:
         return False
+    rounds = set(db.session.scalars(select(VolunteerContact.round_id).where(VolunteerContact.receipt_hash == contact_hash)))
+    rounds.update(db.session.scalars(select(SealedItem.round_id).where(
+        ((SealedItem.kind == INTERVIEW) & (SealedItem.receipt_hash == hashed))
+        | ((SealedItem.kind == CONTACT) & (SealedItem.receipt_hash == contact_hash)))))
     found = db.session.execute(delete(VolunteerContact).where(VolunteerContact.receipt_hash == contact_hash)).rowcount
     found += db.session.execute(delete(SealedItem).where(
         ((SealedItem.kind == INTERVIEW) & (SealedItem.receipt_hash == hashed))
@@ -248,10 +253,13 @@ def delete_by_receipt(code: str) -> bool:
     response = db.session.scalar(select(Response).where(Response.receipt_hash == hashed))
     if response is not None:
         round_id, area_id, released = response.round_id, response.area_id, response.release_id is not None
+        rounds.add(round_id)
         db.session.delete(response)
         db.session.flush()
         response_deleted.send(None, round_id=round_id, area_id=area_id, released=released)
         found += 1
+    # Accountability without a trace back to the resident: the round and the day only.
+    record_receipt_deletion(rounds)
     db.session.flush()
     return found > 0
 
@@ -275,13 +283,3 @@ def answers_of(response: Response) -> dict:
 def response_definition(response: Response):
     """The definition a response answered (its own version, not the newest)."""
     return db.session.get(SurveyVersion, response.survey_version_id).definition
-
-
-def delete_expired_contacts(retention_days: int, today: dt.date | None = None) -> int:
-    """Delete volunteers' contact details of rounds that closed more than ``retention_days`` ago."""
-    from ..surveys.models import SurveyRound
-
-    cutoff = (today or dt.date.today()) - dt.timedelta(days=retention_days)
-    expired = select(SurveyRound.id).where(SurveyRound.closes_on < cutoff)
-    sealed = db.session.execute(delete(SealedItem).where(SealedItem.kind == CONTACT, SealedItem.round_id.in_(expired)))
-    return sealed.rowcount + db.session.execute(delete(VolunteerContact).where(VolunteerContact.round_id.in_(expired))).rowcount
